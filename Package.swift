@@ -1,0 +1,94 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Every Swift target opts into the upcoming language features, so the code reads the same
+/// whichever target a change lands in.
+let swiftSettings: [SwiftSetting] = [
+  .enableUpcomingFeature("ExistentialAny"),
+  .enableUpcomingFeature("InternalImportsByDefault"),
+  .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+  name: "herald",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "herald", targets: ["herald"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+  ],
+  targets: [
+    // C at the edge: each system library has one module, imported by one Swift module only.
+    .systemLibrary(
+      name: "CLibXML2",
+      pkgConfig: "libxml-2.0",
+      providers: [.apt(["libxml2-dev"])]
+    ),
+    .systemLibrary(
+      name: "CCmarkGFM",
+      pkgConfig: "libcmark-gfm",
+      providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
+    ),
+
+    // Posts: Markdown files with front matter in, a validated post model out.
+    .target(
+      name: "Posts",
+      dependencies: [
+        "CCmarkGFM",
+        .product(name: "Yams", package: "Yams"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    // Feeds: the post model in, Atom, RSS and JSON Feed files out (libxml2).
+    .target(
+      name: "Feeds",
+      dependencies: ["Posts", "CLibXML2"],
+      swiftSettings: swiftSettings
+    ),
+    // HeraldCore: configuration, credentials and the commands' work, behind the executable.
+    .target(
+      name: "HeraldCore",
+      dependencies: [
+        "Posts",
+        "Feeds",
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "Yams", package: "Yams"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+      name: "herald",
+      dependencies: [
+        "HeraldCore",
+        "Posts",
+        "Feeds",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+
+    .testTarget(
+      name: "PostsTests",
+      dependencies: ["Posts"],
+      resources: [.copy("Fixtures")],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "FeedsTests",
+      dependencies: ["Feeds", "Posts"],
+      resources: [.copy("Fixtures")],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "HeraldTests",
+      dependencies: ["HeraldCore", "Posts", "Feeds"],
+      resources: [.copy("Fixtures")],
+      swiftSettings: swiftSettings
+    ),
+  ],
+  swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,44 @@
+internal import Foundation
+internal import Posts
+
+/// Writes Atom 1.0 (RFC 4287).
+enum AtomFeed {
+  static func render(_ feed: FeedDocument, generator: Generator) throws(FeedsError) -> Data {
+    let xml = try XMLWriter()
+    try xml.startDocument()
+    try xml.processingInstruction("xml-stylesheet", "type=\"text/xsl\" href=\"\(feed.stylesheetHref)\"")
+    try xml.start("feed", ["xmlns": "http://www.w3.org/2005/Atom", "xml:lang": feed.language])
+    try xml.element("title", ["type": "text"], text: feed.title)
+    if let subtitle = feed.subtitle { try xml.element("subtitle", ["type": "text"], text: subtitle) }
+    try xml.element("link", ["rel": "alternate", "type": "text/html", "href": feed.homeURL])
+    try xml.element("link", ["rel": "self", "type": "application/atom+xml", "href": feed.atomURL])
+    if let hub = feed.hub { try xml.element("link", ["rel": "hub", "href": hub]) }
+    try xml.element("id", text: feed.atomURL)
+    try xml.element("updated", text: Timestamp.rfc3339(feed.updated))
+    try xml.start("author")
+    try xml.element("name", text: feed.author)
+    try xml.end()
+    try xml.element("generator", ["uri": generator.url, "version": generator.version], text: generator.name)
+    for entry in feed.entries {
+      try xml.start("entry")
+      try xml.element("title", ["type": "text"], text: entry.title)
+      try xml.element("link", ["rel": "alternate", "type": "text/html", "href": entry.link])
+      try xml.element("id", text: entry.id)
+      try xml.element("published", text: Timestamp.rfc3339(entry.published))
+      try xml.element("updated", text: Timestamp.rfc3339(entry.updated))
+      if let author = entry.author {
+        try xml.start("author")
+        try xml.element("name", text: author)
+        try xml.end()
+      }
+      for category in entry.categories {
+        try xml.element("category", ["term": category.label])
+      }
+      if !entry.summary.isEmpty { try xml.element("summary", ["type": "text"], text: entry.summary) }
+      try xml.element("content", ["type": "html"], text: entry.contentHTML)
+      try xml.end()
+    }
+    try xml.end()
+    return try xml.finish()
+  }
+}

@@ -1,0 +1,110 @@
+public import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Writes feed files into the output folder: each file replaced atomically, unchanged
+/// files left alone, and category feeds that no longer exist removed.
+public struct FeedOutput: Sendable {
+  /// The output folder.
+  public let folder: URL
+  /// How diagnostics name the output folder.
+  public let displayPath: String
+
+  /// What a write did.
+  public struct Outcome: Sendable, Equatable {
+    /// Files whose bytes changed (or that are new).
+    public var written: [String] = []
+    /// Files already holding the same bytes.
+    public var unchanged: [String] = []
+    /// Category feeds removed because the category has no posts any more.
+    public var removed: [String] = []
+  }
+
+  /// Creates an output for `folder`.
+  public init(folder: URL, displayPath: String) {
+    self.folder = folder
+    self.displayPath = displayPath
+  }
+
+  /// Writes `files`, creating folders as needed.
+  public func write(_ files: [FeedFile]) throws(FeedsError) -> Outcome {
+    var outcome = Outcome()
+    for file in files {
+      let url = folder.appendingPathComponent(file.path)
+      if (try? Data(contentsOf: url)) == file.data {
+        outcome.unchanged.append(file.path)
+        continue
+      }
+      try Self.replace(url, with: file.data, displayPath: displayPath + "/" + file.path)
+      outcome.written.append(file.path)
+    }
+    outcome.removed = removeStaleCategoryFeeds(keeping: Set(files.map(\.path)))
+    return outcome
+  }
+
+  /// Writes `data` to a temporary file beside `url`, flushes it, and renames it over `url`:
+  /// a reader sees the old file or the new one, never half of one.
+  public static func replace(_ url: URL, with data: Data, displayPath: String) throws(FeedsError) {
+    let directory = url.deletingLastPathComponent()
+    do {
+      try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    } catch {
+      throw FeedsError(path: displayPath, "cannot create the folder: \(Self.reason(error))")
+    }
+    let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
+    let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else {
+      throw FeedsError(path: displayPath, "cannot write: \(String(cString: strerror(errno)))")
+    }
+    var failure: Int32 = 0
+    data.withUnsafeBytes { bytes in
+      var offset = 0
+      while offset < bytes.count {
+        let count = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+        if count < 0 {
+          if errno == EINTR { continue }
+          failure = errno
+          return
+        }
+        offset += count
+      }
+    }
+    if failure == 0, fsync(descriptor) != 0 { failure = errno }
+    close(descriptor)
+    if failure == 0, rename(temporary.path, url.path) != 0 { failure = errno }
+    if failure != 0 {
+      unlink(temporary.path)
+      throw FeedsError(path: displayPath, "cannot write: \(String(cString: strerror(failure)))")
+    }
+  }
+
+  private func removeStaleCategoryFeeds(keeping kept: Set<String>) -> [String] {
+    let categories = folder.appendingPathComponent(FeedPlanner.categoriesFolder)
+    guard let slugs = try? FileManager.default.contentsOfDirectory(atPath: categories.path) else {
+      return []
+    }
+    var removed: [String] = []
+    for slug in slugs.sorted() {
+      let prefix = FeedPlanner.categoriesFolder + "/" + slug + "/"
+      // Only Herald's own files go: anything else a person put there stays.
+      for format in FeedFormat.allCases where !kept.contains(prefix + format.fileName) {
+        let url = folder.appendingPathComponent(prefix + format.fileName)
+        if unlink(url.path) == 0 { removed.append(prefix + format.fileName) }
+      }
+      rmdir(categories.appendingPathComponent(slug).path)
+    }
+    return removed
+  }
+
+  private static func reason(_ error: any Error) -> String {
+    (error as? CocoaError)?.underlying.map { "\($0.localizedDescription)" } ?? error.localizedDescription
+  }
+}
+
+extension CocoaError {
+  fileprivate var underlying: (any Error)? { userInfo[NSUnderlyingErrorKey] as? any Error }
+}

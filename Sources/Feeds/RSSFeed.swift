@@ -1,0 +1,65 @@
+internal import Foundation
+internal import Posts
+
+/// Writes RSS 2.0 with the content, Dublin Core and Atom extensions readers expect.
+enum RSSFeed {
+  static func render(_ feed: FeedDocument, generator: Generator) throws(FeedsError) -> Data {
+    let xml = try XMLWriter()
+    try xml.startDocument()
+    try xml.processingInstruction("xml-stylesheet", "type=\"text/xsl\" href=\"\(feed.stylesheetHref)\"")
+    try xml.start(
+      "rss",
+      [
+        "version": "2.0",
+        "xmlns:atom": "http://www.w3.org/2005/Atom",
+        "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
+        "xmlns:dc": "http://purl.org/dc/elements/1.1/",
+      ])
+    try xml.start("channel")
+    try xml.element("title", text: feed.title)
+    try xml.element("link", text: feed.homeURL)
+    try xml.element("description", text: escapedHTML(feed.subtitle ?? feed.title))
+    if let language = feed.language { try xml.element("language", text: language) }
+    try xml.element("atom:link", ["rel": "self", "type": "application/rss+xml", "href": feed.rssURL])
+    if let hub = feed.hub { try xml.element("atom:link", ["rel": "hub", "href": hub]) }
+    if !feed.entries.isEmpty {
+      try xml.element("lastBuildDate", text: Timestamp.rfc822(feed.updated))
+    }
+    try xml.element("generator", text: "\(generator.name) \(generator.version)")
+    try xml.element("docs", text: "https://www.rssboard.org/rss-specification")
+    for entry in feed.entries {
+      try xml.start("item")
+      try xml.element("title", text: entry.title)
+      try xml.element("link", text: entry.link)
+      // A guid that is the permalink lets readers link it; any other id is opaque.
+      let isPermalink = entry.id == entry.link
+      try xml.element("guid", ["isPermaLink": isPermalink ? "true" : "false"], text: entry.id)
+      try xml.element("pubDate", text: Timestamp.rfc822(entry.published))
+      if let author = entry.author { try xml.element("dc:creator", text: author) }
+      for category in entry.categories { try xml.element("category", text: category.label) }
+      // The validator wants a description before content:encoded.
+      try xml.element("description", text: escapedHTML(entry.summary.isEmpty ? entry.title : entry.summary))
+      try xml.element("content:encoded", text: entry.contentHTML)
+      try xml.end()
+    }
+    try xml.end()
+    try xml.end()
+    return try xml.finish()
+  }
+
+  /// RSS readers take `description` as HTML, so a plain-text summary saying "D&I" or
+  /// "<br>" must be escaped once as HTML before XML escapes it again.
+  static func escapedHTML(_ text: String) -> String {
+    var result = ""
+    result.reserveCapacity(text.utf8.count)
+    for character in text {
+      switch character {
+      case "&": result += "&amp;"
+      case "<": result += "&lt;"
+      case ">": result += "&gt;"
+      default: result.append(character)
+      }
+    }
+    return result
+  }
+}

@@ -1,0 +1,66 @@
+internal import CLibXML2
+internal import Foundation
+
+/// An XML document written through libxml2's text writer; every string is cleaned of
+/// characters XML forbids before it reaches libxml2, so the output is always well-formed.
+final class XMLWriter {
+  private let buffer: xmlBufferPtr
+  private let writer: xmlTextWriterPtr
+
+  init() throws(FeedsError) {
+    guard let buffer = xmlBufferCreate() else { throw FeedsError("libxml2 could not allocate a buffer") }
+    guard let writer = xmlNewTextWriterMemory(buffer, 0) else {
+      xmlBufferFree(buffer)
+      throw FeedsError("libxml2 could not create a writer")
+    }
+    self.buffer = buffer
+    self.writer = writer
+    xmlTextWriterSetIndent(writer, 1)
+    xmlTextWriterSetIndentString(writer, "  ")
+  }
+
+  deinit {
+    xmlFreeTextWriter(writer)
+    xmlBufferFree(buffer)
+  }
+
+  func startDocument() throws(FeedsError) {
+    try check(xmlTextWriterStartDocument(writer, "1.0", "utf-8", nil))
+  }
+
+  func processingInstruction(_ target: String, _ content: String) throws(FeedsError) {
+    try check(xmlTextWriterWritePI(writer, target, XMLText.cleaned(content)))
+  }
+
+  func start(_ name: String, _ attributes: KeyValuePairs<String, String?> = [:]) throws(FeedsError) {
+    try check(xmlTextWriterStartElement(writer, name))
+    for case (let key, let value?) in attributes {
+      try check(xmlTextWriterWriteAttribute(writer, key, XMLText.cleaned(value)))
+    }
+  }
+
+  func end() throws(FeedsError) {
+    try check(xmlTextWriterEndElement(writer))
+  }
+
+  /// `<name attributes>text</name>`, or `<name attributes/>` when `text` is nil.
+  func element(
+    _ name: String, _ attributes: KeyValuePairs<String, String?> = [:], text: String? = nil
+  ) throws(FeedsError) {
+    try start(name, attributes)
+    if let text { try check(xmlTextWriterWriteString(writer, XMLText.cleaned(text))) }
+    try end()
+  }
+
+  /// The finished document's bytes.
+  func finish() throws(FeedsError) -> Data {
+    try check(xmlTextWriterEndDocument(writer))
+    try check(xmlTextWriterFlush(writer))
+    guard let content = xmlBufferContent(buffer) else { return Data() }
+    return Data(bytes: content, count: Int(xmlBufferLength(buffer)))
+  }
+
+  private func check(_ status: Int32) throws(FeedsError) {
+    if status < 0 { throw FeedsError("libxml2 failed to write the feed") }
+  }
+}

@@ -1,0 +1,124 @@
+internal import Foundation
+public import Posts
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The secrets and endpoints for the networks: a `KEY=value` file, overridden by the
+/// environment. Values are never printed: `description` names the keys only.
+public struct Credentials: Sendable, CustomStringConvertible {
+  /// Every key Herald reads.
+  public static let knownKeys: [String] = [
+    "MASTODON_URL", "MASTODON_TOKEN",
+    "BLUESKY_URL", "BLUESKY_HANDLE", "BLUESKY_APP_PASSWORD",
+    "X_URL", "X_CONSUMER_KEY", "X_CONSUMER_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET",
+    "LINKEDIN_URL", "LINKEDIN_TOKEN", "LINKEDIN_AUTHOR",
+    "WEBHOOK_URL", "WEBHOOK_FORMAT",
+    "WEBSUB_HUB",
+  ]
+
+  private var values: [String: String]
+
+  /// Credentials from a dictionary (tests, or keys already read).
+  public init(_ values: [String: String] = [:]) {
+    self.values = values.filter { !$0.value.isEmpty }
+  }
+
+  /// The value of `key`, if set.
+  public subscript(_ key: String) -> String? { values[key] }
+
+  /// The keys that are set, sorted: safe to print.
+  public var description: String { "Credentials(\(values.keys.sorted().joined(separator: ", ")))" }
+
+  /// Every value, for scrubbing secrets out of anything Herald prints.
+  public var secrets: [String] {
+    values.filter { !$0.key.hasSuffix("_URL") && $0.key != "WEBHOOK_FORMAT" && $0.key != "BLUESKY_HANDLE" }
+      .map(\.value).filter { $0.count >= 4 }
+  }
+
+  /// Reads `--credentials PATH`, else `$HERALD_CREDENTIALS`, else `./credentials` (which may
+  /// be absent), then applies environment variables of the same names.
+  public static func load(
+    explicitPath: String?, environment: [String: String], warnings: inout [Diagnostic]
+  ) throws(Diagnostic) -> Credentials {
+    let named = explicitPath ?? environment["HERALD_CREDENTIALS"].flatMap { $0.isEmpty ? nil : $0 }
+    let path = named ?? "credentials"
+    var values: [String: String] = [:]
+    if FileManager.default.fileExists(atPath: path) {
+      values = try readFile(path, warnings: &warnings)
+    } else if named != nil {
+      throw Diagnostic(.error, path: path, "the credentials file does not exist")
+    }
+    for key in knownKeys {
+      if let value = environment[key], !value.isEmpty { values[key] = value }
+    }
+    let credentials = Credentials(values)
+    try credentials.validateURLs(source: path)
+    return credentials
+  }
+
+  private static func readFile(_ path: String, warnings: inout [Diagnostic]) throws(Diagnostic)
+    -> [String: String]
+  {
+    var status = stat()
+    guard stat(path, &status) == 0 else {
+      throw Diagnostic(.error, path: path, "cannot read the credentials file")
+    }
+    if status.st_mode & 0o077 != 0 {
+      let mode = String(status.st_mode & 0o777, radix: 8)
+      throw Diagnostic(
+        .error, path: path,
+        "the credentials file can be read by others (mode \(mode)); run: chmod 600 \(path)")
+    }
+    guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+    else {
+      throw Diagnostic(.error, path: path, "cannot read the credentials file as UTF-8 text")
+    }
+    var values: [String: String] = [:]
+    for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+      var line = rawLine.trimmingCharacters(in: .whitespaces.union(CharacterSet(charactersIn: "\r")))
+      if line.isEmpty || line.hasPrefix("#") { continue }
+      if line.hasPrefix("export ") { line = String(line.dropFirst(7)).trimmingCharacters(in: .whitespaces) }
+      // Never echo the line: it may hold a secret.
+      guard let equals = line.firstIndex(of: "=") else {
+        throw Diagnostic(.error, path: path, line: index + 1, "expected KEY=value")
+      }
+      let key = line[..<equals].trimmingCharacters(in: .whitespaces)
+      var value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+      if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first {
+        value = String(value.dropFirst().dropLast())
+      }
+      guard knownKeys.contains(key) else {
+        warnings.append(Diagnostic(.warning, path: path, line: index + 1, "unknown key '\(key)' is ignored"))
+        continue
+      }
+      values[key] = value
+    }
+    return values
+  }
+
+  /// Every `*_URL` and the hub must be `https://`, except on a loopback host.
+  private func validateURLs(source: String) throws(Diagnostic) {
+    for key in Self.knownKeys where key.hasSuffix("_URL") || key == "WEBSUB_HUB" {
+      guard let value = values[key] else { continue }
+      guard Self.isAllowedEndpoint(value) else {
+        throw Diagnostic(
+          .error, path: source,
+          "\(key) must be an https:// URL (http:// is allowed only for 127.0.0.1, ::1 or localhost)")
+      }
+    }
+  }
+
+  /// Whether `url` may carry credentials: https anywhere, http on loopback only.
+  public static func isAllowedEndpoint(_ url: String) -> Bool {
+    guard let scheme = URLText.scheme(of: url), let host = URLText.host(of: url) else { return false }
+    if scheme == "https" { return true }
+    let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+    let octets = bare.split(separator: ".", omittingEmptySubsequences: false).map { UInt8($0) }
+    let isLoopbackV4 = octets.count == 4 && octets.allSatisfy { $0 != nil } && octets[0] == 127
+    return scheme == "http" && (bare == "localhost" || bare == "::1" || isLoopbackV4)
+  }
+}

@@ -1,0 +1,231 @@
+public import Foundation
+public import Posts
+
+/// `herald.yml`: the site, its folders, its feeds and its social settings.
+public struct HeraldConfiguration: Sendable {
+  /// The configuration file as the user named it.
+  public var path: String
+  /// The site's identity and defaults.
+  public var site: Site
+  /// Where the posts are read from (`posts`).
+  public var posts: Folder
+  /// Where the feeds are written (`output`).
+  public var output: Folder
+  /// Where the queue and caches live (`state`).
+  public var state: Folder
+  /// What to do with `hidePost` posts (`hidden_posts`).
+  public var hiddenPosts: HiddenPostsPolicy
+  /// Where `output` is served; self links point here (`feeds.url`), ending in `/`.
+  public var feedsURL: String
+  /// Entries per subscription feed; 0 means all (`feeds.limit`).
+  public var feedLimit: Int
+  /// The social settings (`social`).
+  public var social: Social
+
+  /// The `site` block.
+  public struct Site: Sendable {
+    /// The site's name.
+    public var title: String
+    /// The site's root URL.
+    public var url: String
+    /// Where posts live under it, with leading and trailing `/`.
+    public var blogPath: String
+    /// What the site is about.
+    public var description: String?
+    /// The content language, as a BCP 47 tag.
+    public var language: String?
+    /// The zone for dates written without one.
+    public var timeZone: TimeZone
+    /// Who the feeds are by when a post names nobody.
+    public var author: String
+  }
+
+  /// A folder named in the configuration, relative to the configuration file.
+  public struct Folder: Sendable {
+    /// The folder on disk.
+    public var url: URL
+    /// How messages name it.
+    public var displayPath: String
+  }
+
+  /// The `social` block.
+  public struct Social: Sendable {
+    /// The hashtag every social post carries once.
+    public var hashtag: String
+    /// Posts published before this are never announced.
+    public var announceSince: Date?
+    /// Posts older than this when they fall due are never announced.
+    public var maxAge: TimeInterval
+    /// At most this many posts per network in one run.
+    public var maxPerRun: Int
+    /// At least this long between two posts on one network.
+    public var minInterval: TimeInterval
+  }
+
+  /// The settings `PostReader` needs.
+  public var postSite: PostReader.Site {
+    PostReader.Site(url: site.url, blogPath: site.blogPath, timeZone: site.timeZone)
+  }
+
+  /// The blog's home page: `site.url` + `site.blog_path`.
+  public var homeURL: String { URLText.join(site.url, site.blogPath) }
+}
+
+extension HeraldConfiguration {
+  private static let knownKeys: Set<String> = [
+    "site", "posts", "output", "state", "hidden_posts", "feeds", "social",
+  ]
+
+  /// Reads the configuration at `path`; problems that do not stop Herald go to `warnings`.
+  public static func load(path: String, warnings: inout [Diagnostic]) throws(Diagnostic) -> Self {
+    let data: Data
+    do {
+      data = try Data(contentsOf: URL(fileURLWithPath: path))
+    } catch {
+      throw Diagnostic(.error, path: path, "cannot read the configuration file (use --config PATH)")
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+      throw Diagnostic(.error, path: path, "the configuration file is not UTF-8")
+    }
+    let root = try YAMLMapping(parsing: text, path: path)
+    for key in root.keys where !knownKeys.contains(key) {
+      warnings.append(
+        Diagnostic(.warning, path: path, line: root.line(of: key), "unknown key '\(key)' is ignored"))
+    }
+    let directory = (path as NSString).deletingLastPathComponent
+
+    guard let siteFields = try root.mapping("site") else {
+      throw Diagnostic(.error, path: path, line: root.line, "the configuration has no 'site' block")
+    }
+    let site = try readSite(siteFields)
+    let feeds = try root.mapping("feeds")
+    let feedsURL = try feeds?.string("url").map { raw throws(Diagnostic) in
+      try absoluteURL(raw, key: "feeds.url", in: feeds!)
+    } ?? URLText.join(site.url, "feeds/")
+    let limit = try feeds?.int("limit") ?? 20
+    guard limit >= 0 else {
+      throw Diagnostic(.error, path: path, line: feeds?.line(of: "limit"), "'feeds.limit' must be 0 (all) or more")
+    }
+    let hiddenText = try root.string("hidden_posts") ?? HiddenPostsPolicy.include.rawValue
+    guard let hiddenPosts = HiddenPostsPolicy(rawValue: hiddenText) else {
+      throw Diagnostic(
+        .error, path: path, line: root.line(of: "hidden_posts"),
+        "'hidden_posts' must be include or exclude, not '\(hiddenText)'")
+    }
+
+    return HeraldConfiguration(
+      path: path,
+      site: site,
+      posts: try folder(root, "posts", default: "posts", relativeTo: directory),
+      output: try folder(root, "output", default: "public", relativeTo: directory),
+      state: try folder(root, "state", default: "state", relativeTo: directory),
+      hiddenPosts: hiddenPosts,
+      feedsURL: feedsURL.hasSuffix("/") ? feedsURL : feedsURL + "/",
+      feedLimit: limit,
+      social: try readSocial(try root.mapping("social"), site: site, path: path))
+  }
+
+  private static func readSite(_ fields: YAMLMapping) throws(Diagnostic) -> Site {
+    guard let title = try fields.string("title"), !title.isEmpty else {
+      throw Diagnostic(.error, path: fields.path, line: fields.line, "'site.title' is required")
+    }
+    guard let rawURL = try fields.string("url") else {
+      throw Diagnostic(.error, path: fields.path, line: fields.line, "'site.url' is required")
+    }
+    let url = try absoluteURL(rawURL, key: "site.url", in: fields)
+    var blogPath = try fields.string("blog_path") ?? "/blog/"
+    if !blogPath.hasPrefix("/") { blogPath = "/" + blogPath }
+    if !blogPath.hasSuffix("/") { blogPath += "/" }
+    let zoneName = try fields.string("timezone") ?? "UTC"
+    guard let timeZone = TimeZone(identifier: zoneName) else {
+      throw Diagnostic(
+        .error, path: fields.path, line: fields.line(of: "timezone"),
+        "'site.timezone' is not a time zone: '\(zoneName)' (try UTC or Europe/Paris)")
+    }
+    let language = try fields.string("language")
+    if let language, language.wholeMatch(of: /[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*/) == nil {
+      throw Diagnostic(
+        .error, path: fields.path, line: fields.line(of: "language"),
+        "'site.language' is not a language tag: '\(language)' (try en or en-GB)")
+    }
+    return Site(
+      title: title,
+      url: url,
+      blogPath: URLText.escapingUnsafe(blogPath),
+      description: try fields.string("description").flatMap { $0.isEmpty ? nil : $0 },
+      language: language,
+      timeZone: timeZone,
+      author: try fields.string("author").flatMap { $0.isEmpty ? nil : $0 } ?? title)
+  }
+
+  private static func readSocial(_ fields: YAMLMapping?, site: Site, path: String) throws(Diagnostic)
+    -> Social
+  {
+    var social = Social(
+      hashtag: "#WeAreOpenInfra", announceSince: nil, maxAge: 7 * 86_400, maxPerRun: 5,
+      minInterval: 600)
+    guard let fields else { return social }
+    if let hashtag = try fields.string("hashtag") {
+      let tag = hashtag.hasPrefix("#") ? hashtag : "#" + hashtag
+      guard tag.count > 1, !tag.dropFirst().contains(where: { $0.isWhitespace || $0 == "#" }) else {
+        throw Diagnostic(
+          .error, path: path, line: fields.line(of: "hashtag"),
+          "'social.hashtag' must be one tag like #WeAreOpenInfra, not '\(hashtag)'")
+      }
+      social.hashtag = tag
+    }
+    if let since = try fields.string("announce_since") {
+      do {
+        social.announceSince = try Timestamp.parse(since, defaultZone: site.timeZone)
+      } catch {
+        throw Diagnostic(
+          .error, path: path, line: fields.line(of: "announce_since"),
+          "'social.announce_since' is invalid: \(error.reason)")
+      }
+    }
+    if let maxAge = try duration(fields, "max_age") { social.maxAge = maxAge }
+    if let interval = try duration(fields, "min_interval") { social.minInterval = interval }
+    if let maxPerRun = try fields.int("max_per_run") {
+      guard maxPerRun >= 0 else {
+        throw Diagnostic(
+          .error, path: path, line: fields.line(of: "max_per_run"), "'social.max_per_run' must be 0 or more")
+      }
+      social.maxPerRun = maxPerRun
+    }
+    return social
+  }
+
+  /// `90s`, `10m`, `12h`, `7d`, `2w`, or a number of seconds.
+  static func duration(_ fields: YAMLMapping, _ key: String) throws(Diagnostic) -> TimeInterval? {
+    guard let text = try fields.string(key)?.trimmingCharacters(in: .whitespaces) else { return nil }
+    let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800]
+    let unit = text.last.flatMap { units[$0] }
+    let number = unit == nil ? text : String(text.dropLast())
+    guard let value = Double(number), value >= 0, value.isFinite else {
+      throw Diagnostic(
+        .error, path: fields.path, line: fields.line(of: key),
+        "'\(key)' must be a duration like 10m, 12h or 7d, not '\(text)'")
+    }
+    return value * (unit ?? 1)
+  }
+
+  private static func absoluteURL(_ raw: String, key: String, in fields: YAMLMapping) throws(Diagnostic)
+    -> String
+  {
+    let url = URLText.escapingUnsafe(raw.trimmingCharacters(in: .whitespaces))
+    guard URLText.host(of: url) != nil else {
+      throw Diagnostic(
+        .error, path: fields.path, line: fields.line(of: String(key.split(separator: ".").last!)),
+        "'\(key)' must be an absolute http(s) URL, not '\(raw)'")
+    }
+    return url
+  }
+
+  private static func folder(
+    _ root: YAMLMapping, _ key: String, default name: String, relativeTo directory: String
+  ) throws(Diagnostic) -> Folder {
+    let value = try root.string(key) ?? name
+    let path = value.hasPrefix("/") || directory.isEmpty ? value : directory + "/" + value
+    return Folder(url: URL(fileURLWithPath: path).standardizedFileURL, displayPath: path)
+  }
+}

@@ -1,0 +1,97 @@
+public import Foundation
+
+/// One blog post, read and checked: everything feeds and social posts are made from.
+public struct Post: Sendable, Hashable {
+  /// Where the post came from.
+  public var source: Source
+  /// The file's name without its extension: the last part of the default permalink.
+  public var slug: String
+  /// The headline (`title`).
+  public var title: String
+  /// When it was published (`date`).
+  public var date: Date
+  /// The last significant change (`updated`), if the author recorded one.
+  public var updated: Date?
+  /// The author's name (`author`).
+  public var author: String?
+  /// The categories (`category`), in the order the post lists them, without repeats.
+  public var categories: [Category]
+  /// Hidden from the site's blog roll (`hidePost`).
+  public var isHidden: Bool
+  /// Never published while true (`draft`).
+  public var isDraft: Bool
+  /// The site template (`templateKey`); only `blog-post` posts are feed entries.
+  public var templateKey: String
+  /// `seo.title`, when it differs from what the title says.
+  public var seoTitle: String?
+  /// The summary (`seo.description`).
+  public var summary: String?
+  /// The absolute permalink: `seo.url`, else the site's blog URL and the slug.
+  public var permalink: String
+  /// The entry id: the pinned `id`, else the id it was first published with, else the
+  /// permalink. Unique among the posts of one run.
+  public var id: String
+  /// The id the author pinned (`id`), if any.
+  public var pinnedID: String?
+  /// The X account to credit (`seo.twitterUsername`), normalised to `@name`.
+  public var twitterUsername: String?
+  /// What the author asked of social posts (`syndication`).
+  public var syndication: Syndication
+  /// The body rendered to HTML; URLs in it are still as the author wrote them.
+  public var contentHTML: String
+  /// Lines of interesting keys, for pointing diagnostics at them.
+  public var lines: KeyLines
+
+  /// The file a post was read from.
+  public struct Source: Sendable, Hashable {
+    /// The path as diagnostics print it.
+    public var displayPath: String
+    /// The path below the posts folder, with `/` separators: stable across machines.
+    public var relativePath: String
+  }
+
+  /// Where some front matter keys stand in the file, so warnings can name the line.
+  public struct KeyLines: Sendable, Hashable {
+    /// The line of `date`.
+    public var date: Int?
+    /// The line of `seo.url`, or of the front matter's start when it is absent.
+    public var permalink: Int?
+    /// The line of `id`.
+    public var id: Int?
+  }
+}
+
+/// A post category: an opaque `value` and the `label` people read.
+public struct Category: Sendable, Hashable {
+  /// The site's identifier (`category-h2Ztx9rpD`), or the label for plain-string categories.
+  public var value: String
+  /// The name shown to readers (`Community`).
+  public var label: String
+
+  /// Creates a category.
+  public init(value: String, label: String) {
+    self.value = value
+    self.label = label
+  }
+}
+
+/// The `syndication` front matter: what to do with a post's social posts.
+public struct Syndication: Sendable, Hashable {
+  /// `skip: true`: no social posts at all.
+  public var skip: Bool = false
+  /// `at:` the time social posts fall due, instead of the post's date.
+  public var at: Date?
+  /// Per network (`mastodon`, `bluesky`, `x`, `linkedin`, `webhook`): skip it or use this text.
+  public var networks: [String: Override] = [:]
+
+  /// One network's override.
+  public struct Override: Sendable, Hashable {
+    /// Leave this network out.
+    public var skip: Bool = false
+    /// The exact text to post instead of the template's.
+    public var text: String?
+  }
+
+  /// Creates an empty syndication block: every network, at the post's date.
+  public init() {}
+}

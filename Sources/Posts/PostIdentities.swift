@@ -1,0 +1,60 @@
+/// Gives every post an entry id that is unique and, once published, stable.
+public enum PostIdentities {
+  /// Assigns ids: a pinned `id` first, then the id `remembered` from earlier runs (keyed by
+  /// the post's relative path), then the permalink. When two posts claim one id, both stay,
+  /// a warning names both files, and the later claimant gets an id of its own.
+  public static func resolve(
+    _ posts: [Post], remembered: [String: String], site: PostReader.Site
+  ) -> (posts: [Post], diagnostics: [Diagnostic]) {
+    var posts = posts
+    for index in posts.indices where posts[index].pinnedID == nil {
+      if let id = remembered[posts[index].source.relativePath] { posts[index].id = id }
+    }
+
+    // Who keeps a contested id: the post that was published with it, then the pinned
+    // one, then the oldest, then the shortest slug (`post` before its copy `post-1`).
+    let order = posts.indices.sorted { a, b in
+      let (x, y) = (posts[a], posts[b])
+      let xKept = remembered[x.source.relativePath] == x.id || x.pinnedID != nil
+      let yKept = remembered[y.source.relativePath] == y.id || y.pinnedID != nil
+      if xKept != yKept { return xKept }
+      if x.date != y.date { return x.date < y.date }
+      if x.slug.count != y.slug.count { return x.slug.count < y.slug.count }
+      return x.source.relativePath < y.source.relativePath
+    }
+    var owners: [String: Int] = [:]
+    // Every id some post will keep, so a new id never takes one of theirs.
+    var taken = Set(posts.map(\.id))
+    var diagnostics: [Diagnostic] = []
+    for index in order {
+      let id = posts[index].id
+      guard let owner = owners[id] else {
+        owners[id] = index
+        continue
+      }
+      let newID = freshID(for: posts[index], site: site, taken: taken)
+      taken.insert(newID)
+      owners[newID] = index
+      posts[index].id = newID
+      let claimed = posts[owner].permalink == posts[index].permalink ? "permalink" : "id"
+      diagnostics.append(
+        Diagnostic(
+          .warning, path: posts[index].source.displayPath,
+          line: claimed == "id" ? posts[index].lines.id : posts[index].lines.permalink,
+          "\(claimed) \(claimed == "id" ? id : posts[index].permalink) is also claimed by \(posts[owner].source.displayPath); both are published, this one with id \(newID)"
+        ))
+    }
+    return (posts, diagnostics)
+  }
+
+  private static func freshID(for post: Post, site: PostReader.Site, taken: Set<String>) -> String {
+    let candidates = [
+      site.defaultPermalink(slug: post.slug),
+      post.permalink + "#" + URLText.escapingPathSegment(post.slug),
+    ]
+    if let free = candidates.first(where: { !taken.contains($0) }) { return free }
+    var number = 2
+    while taken.contains(candidates[1] + "-\(number)") { number += 1 }
+    return candidates[1] + "-\(number)"
+  }
+}

@@ -1,0 +1,277 @@
+public import Foundation
+
+/// Reads one post file into a `Post`, or says exactly what is wrong with it and where.
+public struct PostReader: Sendable {
+  /// The site facts a post needs: where permalinks point and which zone bare dates are in.
+  public struct Site: Sendable {
+    /// The site's root URL (`site.url`).
+    public var url: String
+    /// Where posts live under it (`site.blog_path`).
+    public var blogPath: String
+    /// The zone for dates written without one (`site.timezone`).
+    public var timeZone: TimeZone
+
+    /// Creates site settings.
+    public init(url: String, blogPath: String, timeZone: TimeZone) {
+      self.url = url
+      self.blogPath = blogPath
+      self.timeZone = timeZone
+    }
+
+    /// The permalink of a post that names none: the blog's URL and the slug.
+    public func defaultPermalink(slug: String) -> String {
+      URLText.join(URLText.join(url, blogPath), URLText.escapingPathSegment(slug))
+    }
+  }
+
+  /// A post file larger than this is refused rather than read into memory.
+  public static let maximumFileSize = 32 << 20
+
+  /// The site settings posts are read against.
+  public let site: Site
+
+  /// Creates a reader for posts of `site`.
+  public init(site: Site) { self.site = site }
+
+  /// Reads the post in `data`; warnings about it are appended to `warnings`.
+  public func read(
+    _ data: Data, source: Post.Source, warnings: inout [Diagnostic]
+  ) throws(Diagnostic) -> Post {
+    let path = source.displayPath
+    guard data.count <= Self.maximumFileSize else {
+      throw Diagnostic(
+        .error, path: path, "the file is \(data.count >> 20) MiB; posts may be at most \(Self.maximumFileSize >> 20) MiB")
+    }
+    let text = try Self.decode(data, path: path)
+    let frontMatter = try FrontMatter(splitting: text, path: path)
+    let fields = frontMatter.fields
+
+    guard let rawTitle = try fields.string("title") else {
+      throw Diagnostic(.error, path: path, line: fields.line, "the post has no 'title'")
+    }
+    let title = Self.collapsingWhitespace(rawTitle)
+    guard !title.isEmpty else {
+      throw Diagnostic(.error, path: path, line: fields.line(of: "title"), "'title' is empty")
+    }
+    guard let dateText = try fields.string("date") else {
+      throw Diagnostic(.error, path: path, line: fields.line, "the post has no 'date'")
+    }
+    let date = try timestamp(dateText, key: "date", in: fields)
+    let updated = try fields.string("updated").map { text throws(Diagnostic) in
+      try timestamp(text, key: "updated", in: fields)
+    }
+
+    let slug = Self.slug(of: source.relativePath)
+    let seo = try fields.mapping("seo")
+    let permalinkLine = seo?.line(of: "url") ?? fields.line
+    let permalink = try permalink(seo: seo, slug: slug, path: path, warnings: &warnings)
+    let summary = try seo?.string("description").map(Self.collapsingWhitespace).flatMap {
+      $0.isEmpty ? nil : $0
+    }
+    let seoTitle = try seo?.string("title").map(Self.collapsingWhitespace).flatMap {
+      $0.isEmpty || $0 == title ? nil : $0
+    }
+    let twitterUsername = try seo?.string("twitterUsername").flatMap { raw in
+      let handle = Self.twitterHandle(raw)
+      if handle == nil, !raw.trimmingCharacters(in: .whitespaces).isEmpty {
+        warnings.append(
+          Diagnostic(
+            .warning, path: path, line: seo?.line(of: "twitterUsername"),
+            "'seo.twitterUsername' (\(raw)) is not an X account name; it is ignored"))
+      }
+      return handle
+    }
+
+    let pinnedID = try fields.string("id").map { $0.trimmingCharacters(in: .whitespaces) }
+      .flatMap { $0.isEmpty ? nil : $0 }
+
+    return Post(
+      source: source,
+      slug: slug,
+      title: title,
+      date: date,
+      updated: updated,
+      author: try author(fields),
+      categories: try categories(fields),
+      isHidden: try fields.bool("hidePost") ?? false,
+      isDraft: try fields.bool("draft") ?? false,
+      templateKey: (try fields.string("templateKey")?.trimmingCharacters(in: .whitespaces))
+        .flatMap { $0.isEmpty ? nil : $0 } ?? "blog-post",
+      seoTitle: seoTitle,
+      summary: summary,
+      permalink: permalink,
+      id: pinnedID.map { identifier(pinned: $0) } ?? permalink,
+      pinnedID: pinnedID,
+      twitterUsername: twitterUsername,
+      syndication: try syndication(fields, warnings: &warnings),
+      contentHTML: MarkdownRenderer.html(from: frontMatter.body),
+      lines: Post.KeyLines(
+        date: fields.line(of: "date"), permalink: permalinkLine, id: fields.line(of: "id"))
+    )
+  }
+
+  // MARK: - Text
+
+  /// UTF-8 without a BOM, with every line ending made `\n`.
+  static func decode(_ data: Data, path: String) throws(Diagnostic) -> String {
+    var bytes = data[...]
+    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+    guard let text = String(validating: bytes, as: UTF8.self) else {
+      throw Diagnostic(
+        .error, path: path, line: firstInvalidUTF8Line(bytes),
+        "the file is not valid UTF-8; save it as UTF-8")
+    }
+    guard text.utf8.contains(0x0D) else { return text }
+    return text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+  }
+
+  private static func firstInvalidUTF8Line(_ bytes: Data.SubSequence) -> Int {
+    var iterator = bytes.makeIterator()
+    var decoder = UTF8()
+    var line = 1
+    while true {
+      switch decoder.decode(&iterator) {
+      case .scalarValue(let scalar): if scalar == "\n" { line += 1 }
+      case .emptyInput, .error: return line
+      }
+    }
+  }
+
+  /// Runs of whitespace (YAML folds long lines) become one space.
+  static func collapsingWhitespace(_ text: String) -> String {
+    text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+  }
+
+  static func slug(of relativePath: String) -> String {
+    let name = relativePath.split(separator: "/").last.map(String.init) ?? relativePath
+    guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return name }
+    return String(name[..<dot])
+  }
+
+  // MARK: - Fields
+
+  private func timestamp(_ text: String, key: String, in fields: YAMLMapping) throws(Diagnostic)
+    -> Date
+  {
+    do {
+      return try Timestamp.parse(text, defaultZone: site.timeZone)
+    } catch {
+      throw Diagnostic(
+        .error, path: fields.path, line: fields.line(of: key), "'\(key)' is invalid: \(error.reason)")
+    }
+  }
+
+  private func permalink(
+    seo: YAMLMapping?, slug: String, path: String, warnings: inout [Diagnostic]
+  ) throws(Diagnostic) -> String {
+    let fallback = site.defaultPermalink(slug: slug)
+    guard let raw = try seo?.string("url")?.trimmingCharacters(in: .whitespaces), !raw.isEmpty
+    else { return fallback }
+    if raw.hasPrefix("/"), !raw.hasPrefix("//") {
+      return URLText.escapingUnsafe(URLText.join(site.url, raw))
+    }
+    let url = URLText.escapingUnsafe(raw)
+    guard URLText.host(of: url) != nil else {
+      warnings.append(
+        Diagnostic(
+          .warning, path: path, line: seo?.line(of: "url"),
+          "'seo.url' (\(raw)) is not an absolute http(s) URL; the permalink is \(fallback)"))
+      return fallback
+    }
+    return url
+  }
+
+  /// An id that is a valid IRI, as Atom requires: absolute URIs are kept, anything else
+  /// becomes a `tag:` URI under the site's host.
+  private func identifier(pinned: String) -> String {
+    let escaped = URLText.escapingUnsafe(pinned)
+    if URLText.scheme(of: escaped) != nil { return escaped }
+    let host = URLText.host(of: site.url) ?? "localhost"
+    return "tag:\(host),2000:\(escaped)"
+  }
+
+  private func author(_ fields: YAMLMapping) throws(Diagnostic) -> String? {
+    let names = try fields.list("author") { item throws(Diagnostic) -> String? in
+      if let name = item.string { return Self.collapsingWhitespace(name) }
+      // `author: {name: …}` as some generators write it.
+      return try item.mapping(what: "'author'").string("name").map(Self.collapsingWhitespace)
+    }
+    let joined = (names ?? []).compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")
+    return joined.isEmpty ? nil : joined
+  }
+
+  private func categories(_ fields: YAMLMapping) throws(Diagnostic) -> [Category] {
+    let items =
+      try fields.list("category") { item throws(Diagnostic) -> Category? in
+        if let text = item.string {
+          let label = Self.collapsingWhitespace(text)
+          return label.isEmpty ? nil : Category(value: label, label: label)
+        }
+        guard item.kind == "a mapping" else {
+          throw Diagnostic(
+            .error, path: item.path, line: item.line,
+            "a 'category' entry must be text or {value, label}, not \(item.kind)")
+        }
+        let entry = try item.mapping(what: "a 'category' entry")
+        let value = try entry.string("value").map(Self.collapsingWhitespace) ?? ""
+        let label = try entry.string("label").map(Self.collapsingWhitespace) ?? ""
+        if label.isEmpty && value.isEmpty { return nil }
+        return Category(value: value.isEmpty ? label : value, label: label.isEmpty ? value : label)
+      } ?? []
+    var seen = Set<String>()
+    return items.compactMap { $0 }.filter { seen.insert($0.label.lowercased()).inserted }
+  }
+
+  /// The networks `syndication` may name.
+  public static let syndicationNetworks = ["mastodon", "bluesky", "x", "linkedin", "webhook"]
+
+  private func syndication(_ fields: YAMLMapping, warnings: inout [Diagnostic]) throws(Diagnostic)
+    -> Syndication
+  {
+    var result = Syndication()
+    // `syndication: false` is the short way to say skip.
+    if let text = try? fields.string("syndication") {
+      if ["false", "no", "off", "skip"].contains(text.lowercased()) { result.skip = true }
+      return result
+    }
+    guard let block = try fields.mapping("syndication") else { return result }
+    result.skip = try block.bool("skip") ?? false
+    result.at = try block.string("at").map { text throws(Diagnostic) in
+      try timestamp(text, key: "at", in: block)
+    }
+    for key in block.keys where !["skip", "at"].contains(key) {
+      guard Self.syndicationNetworks.contains(key) else {
+        warnings.append(
+          Diagnostic(
+            .warning, path: block.path, line: block.line(of: key),
+            "'syndication.\(key)' is not a network Herald knows (\(Self.syndicationNetworks.joined(separator: ", "))); it is ignored"
+          ))
+        continue
+      }
+      var override = Syndication.Override()
+      if let flag = try? block.bool(key) {
+        override.skip = !flag
+      } else if let network = try block.mapping(key) {
+        override.skip = try network.bool("skip") ?? false
+        override.text = try network.string("text").flatMap {
+          $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0
+        }
+      }
+      result.networks[key] = override
+    }
+    return result
+  }
+
+  /// `@name` from the ways people write an X account: `@name`, `name`, `twitter.com/name`.
+  static func twitterHandle(_ raw: String) -> String? {
+    var text = Substring(raw.trimmingCharacters(in: .whitespaces))
+    for prefix in ["https://", "http://", "www.", "twitter.com/", "x.com/", "@"] {
+      if text.lowercased().hasPrefix(prefix) { text = text.dropFirst(prefix.count) }
+    }
+    text = text.prefix { $0 != "/" && $0 != "?" }
+    guard (1...15).contains(text.count),
+      text.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_") })
+    else { return nil }
+    return "@" + text
+  }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Feeds
+import HeraldCore
+import Posts
+
+/// `herald build`: writes every feed into the output folder.
+struct Build: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Write every feed into the output folder.")
+
+  @OptionGroup var options: GlobalOptions
+
+  func run() throws {
+    var console = options.console()
+    let configuration = try options.loadConfiguration(console: console)
+    let credentials = try options.loadCredentials(console: console)
+    console.secrets = credentials.secrets
+    let logger = options.logger(console: console)
+
+    let workspace = try Workspace.load(configuration, logger: logger)
+    let report: BuildReport
+    do {
+      report = try FeedBuild.run(workspace, credentials: credentials, now: options.instant, logger: logger)
+    } catch {
+      workspace.diagnostics.forEach(console.report)
+      console.write("\(error.path ?? configuration.output.displayPath): error: \(error.message)")
+      throw ExitCode(ExitStatus.partialFailure)
+    }
+    report.diagnostics.forEach(console.report)
+    let changed = report.outcome.written.count
+    console.say(
+      "Built \(report.feedCount) feeds from \(report.publishedCount) published posts "
+        + "(\(report.postCount) read, \(report.invalidCount) invalid) in \(configuration.output.displayPath): "
+        + "\(changed) file\(changed == 1 ? "" : "s") written, \(report.outcome.unchanged.count) unchanged.")
+    if report.invalidCount > 0 { throw ExitCode(ExitStatus.partialFailure) }
+  }
+}

@@ -1,0 +1,95 @@
+import ArgumentParser
+import Foundation
+import HeraldCore
+import Logging
+import Posts
+
+/// The options every command takes.
+struct GlobalOptions: ParsableArguments {
+  @Option(help: ArgumentHelp("The site's configuration file.", valueName: "path"))
+  var config = "feeds/herald.yml"
+
+  @Option(help: ArgumentHelp("An ISO 8601 instant that stands in for the clock.", valueName: "time"))
+  var now: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "The credentials file (default: $HERALD_CREDENTIALS, else ./credentials).", valueName: "path"))
+  var credentials: String?
+
+  @Flag(help: "Say what is being done.")
+  var verbose = false
+
+  @Flag(help: "Print errors only.")
+  var quiet = false
+
+  @Option(help: "Colour: auto (a terminal without NO_COLOR), always or never.")
+  var color: ColorChoice = .auto
+
+  mutating func validate() throws {
+    if verbose && quiet { throw ValidationError("--verbose and --quiet cannot be used together.") }
+    if let now {
+      do {
+        _ = try Timestamp.parse(now, defaultZone: TimeZone(secondsFromGMT: 0)!)
+      } catch {
+        throw ValidationError("--now: \(error.reason)")
+      }
+    }
+  }
+
+  /// The instant this run treats as now.
+  var instant: Date {
+    guard let now, let date = try? Timestamp.parse(now, defaultZone: TimeZone(secondsFromGMT: 0)!)
+    else { return Date() }
+    return date
+  }
+
+  /// Reads the configuration, printing its warnings; throws a diagnostic (exit 2) when unusable.
+  func loadConfiguration(console: Console) throws -> HeraldConfiguration {
+    var warnings: [Diagnostic] = []
+    defer { warnings.forEach(console.report) }
+    return try HeraldConfiguration.load(path: config, warnings: &warnings)
+  }
+
+  /// Reads the credentials, printing their warnings.
+  func loadCredentials(console: Console) throws -> Credentials {
+    var warnings: [Diagnostic] = []
+    defer { warnings.forEach(console.report) }
+    return try Credentials.load(
+      explicitPath: credentials, environment: ProcessInfo.processInfo.environment, warnings: &warnings)
+  }
+
+  /// Where messages go, coloured as asked.
+  func console(secrets: [String] = []) -> Console {
+    var console = Console.standardError
+    console.useColor = color.enabled(isTerminal: isatty(STDERR_FILENO) == 1)
+    console.quiet = quiet
+    console.secrets = secrets
+    return console
+  }
+
+  /// A logger that prints to standard error at the level the flags ask for.
+  func logger(console: Console) -> Logger {
+    var logger = Logger(label: "herald") { _ in ConsoleLogHandler(console: console) }
+    logger.logLevel = verbose ? .debug : (quiet ? .error : .notice)
+    return logger
+  }
+}
+
+/// `--color`.
+enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
+  case auto
+  case always
+  case never
+
+  /// Whether to colour output going to a stream that is (or is not) a terminal.
+  func enabled(isTerminal: Bool) -> Bool {
+    switch self {
+    case .always: true
+    case .never: false
+    case .auto:
+      isTerminal && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+        && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import HeraldCore
+import Posts
+
+/// The `herald` command: the feeds and social posts of a Markdown blog, from cron.
+@main
+struct Herald: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "herald",
+    abstract: "Publishes a Markdown blog's feeds and announces its posts.",
+    version: HeraldVersion.current,
+    subcommands: [Build.self, Check.self])
+
+  /// Runs the command line and turns every outcome into SPEC's exit codes, here and nowhere
+  /// else: 0 all well, 1 some posts or deliveries failed, 2 usage or configuration, 75 locked.
+  static func main() {
+    let status: Int32
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+      status = 0
+    } catch let exit as ExitCode {
+      status = exit.rawValue
+    } catch let diagnostic as Diagnostic {
+      Console.standardError.report(diagnostic)
+      status = ExitStatus.usage
+    } catch {
+      if exitCode(for: error) == .success {
+        print(fullMessage(for: error))
+        status = 0
+      } else {
+        Console.standardError.write(fullMessage(for: error))
+        status = ExitStatus.usage
+      }
+    }
+    Foundation.exit(status)
+  }
+}
+
+/// Herald's exit codes (SPEC: Commands).
+enum ExitStatus {
+  /// Some posts were invalid or some deliveries failed for good; the rest was done.
+  static let partialFailure: Int32 = 1
+  /// A usage or configuration error: nothing was done.
+  static let usage: Int32 = 2
+  /// Another `publish` holds the lock.
+  static let locked: Int32 = 75
+}
