@@ -116,8 +116,10 @@ public enum FeedPlanner {
     -> [FeedFile]
   {
     [
-      FeedFile(path: folder + FeedFormat.atom.fileName, data: try AtomFeed.render(feed, generator: site.generator)),
-      FeedFile(path: folder + FeedFormat.rss.fileName, data: try RSSFeed.render(feed, generator: site.generator)),
+      FeedFile(
+        path: folder + FeedFormat.atom.fileName, data: try AtomFeed.render(feed, generator: site.generator)),
+      FeedFile(
+        path: folder + FeedFormat.rss.fileName, data: try RSSFeed.render(feed, generator: site.generator)),
       FeedFile(path: folder + FeedFormat.json.fileName, data: try JSONFeed.render(feed)),
     ]
   }

@@ -131,7 +131,8 @@ struct HTMLContent {
     }
     xmlOutputBufferClose(output)
     guard let content = xmlBufferContent(buffer) else { return "" }
-    return String(decoding: UnsafeBufferPointer(start: content, count: Int(xmlBufferLength(buffer))), as: UTF8.self)
+    return String(
+      decoding: UnsafeBufferPointer(start: content, count: Int(xmlBufferLength(buffer))), as: UTF8.self)
   }
 
   private static func text(of node: xmlNodePtr) -> String {

@@ -6,8 +6,8 @@ enum JSONFeed {
   private struct Document: Encodable {
     var version = "https://jsonfeed.org/version/1.1"
     var title: String
-    var home_page_url: String
-    var feed_url: String
+    var homePageURL: String
+    var feedURL: String
     var description: String?
     var language: String?
     var authors: [Author]
@@ -28,10 +28,10 @@ enum JSONFeed {
     var id: String
     var url: String
     var title: String
-    var content_html: String
+    var contentHTML: String
     var summary: String?
-    var date_published: String
-    var date_modified: String
+    var datePublished: String
+    var dateModified: String
     var authors: [Author]?
     var tags: [String]?
   }
@@ -40,8 +40,8 @@ enum JSONFeed {
     let clean = XMLText.cleaned
     let document = Document(
       title: clean(feed.title),
-      home_page_url: feed.homeURL,
-      feed_url: feed.jsonURL,
+      homePageURL: feed.homeURL,
+      feedURL: feed.jsonURL,
       description: feed.subtitle.map(clean),
       language: feed.language,
       authors: [Author(name: clean(feed.author))],
@@ -51,14 +51,16 @@ enum JSONFeed {
           id: entry.id,
           url: entry.link,
           title: clean(entry.title),
-          content_html: clean(entry.contentHTML),
+          contentHTML: clean(entry.contentHTML),
           summary: entry.summary.isEmpty ? nil : clean(entry.summary),
-          date_published: Timestamp.rfc3339(entry.published),
-          date_modified: Timestamp.rfc3339(entry.updated),
+          datePublished: Timestamp.rfc3339(entry.published),
+          dateModified: Timestamp.rfc3339(entry.updated),
           authors: entry.author.map { [Author(name: clean($0))] },
           tags: entry.categories.isEmpty ? nil : entry.categories.map { clean($0.label) })
       })
     let encoder = JSONEncoder()
+    // JSON Feed's keys are snake_case: `contentHTML` is written `content_html`.
+    encoder.keyEncodingStrategy = .convertToSnakeCase
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     do {
       return try encoder.encode(document) + Data("\n".utf8)

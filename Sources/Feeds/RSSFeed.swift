@@ -18,7 +18,7 @@ enum RSSFeed {
     try xml.start("channel")
     try xml.element("title", text: feed.title)
     try xml.element("link", text: feed.homeURL)
-    try xml.element("description", text: escapedHTML(feed.subtitle ?? feed.title))
+    try xml.element("description", text: feed.subtitle ?? feed.title)
     if let language = feed.language { try xml.element("language", text: language) }
     try xml.element("atom:link", ["rel": "self", "type": "application/rss+xml", "href": feed.rssURL])
     if let hub = feed.hub { try xml.element("atom:link", ["rel": "hub", "href": hub]) }
@@ -47,7 +47,7 @@ enum RSSFeed {
     return try xml.finish()
   }
 
-  /// RSS readers take `description` as HTML, so a plain-text summary saying "D&I" or
+  /// RSS readers take an item's `description` as HTML (the channel's is plain text), so a plain-text summary saying "D&I" or
   /// "<br>" must be escaped once as HTML before XML escapes it again.
   static func escapedHTML(_ text: String) -> String {
     var result = ""

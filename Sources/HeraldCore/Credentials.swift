@@ -73,7 +73,8 @@ public struct Credentials: Sendable, CustomStringConvertible {
         .error, path: path,
         "the credentials file can be read by others (mode \(mode)); run: chmod 600 \(path)")
     }
-    guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+    guard let data = FileManager.default.contents(atPath: path),
+      let text = String(data: data, encoding: .utf8)
     else {
       throw Diagnostic(.error, path: path, "cannot read the credentials file as UTF-8 text")
     }

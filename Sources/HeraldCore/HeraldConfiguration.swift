@@ -99,12 +99,14 @@ extension HeraldConfiguration {
     }
     let site = try readSite(siteFields)
     let feeds = try root.mapping("feeds")
-    let feedsURL = try feeds?.string("url").map { raw throws(Diagnostic) in
-      try absoluteURL(raw, key: "feeds.url", in: feeds!)
-    } ?? URLText.join(site.url, "feeds/")
+    let feedsURL =
+      try feeds?.string("url").map { raw throws(Diagnostic) in
+        try absoluteURL(raw, key: "feeds.url", in: feeds!)
+      } ?? URLText.join(site.url, "feeds/")
     let limit = try feeds?.int("limit") ?? 20
     guard limit >= 0 else {
-      throw Diagnostic(.error, path: path, line: feeds?.line(of: "limit"), "'feeds.limit' must be 0 (all) or more")
+      throw Diagnostic(
+        .error, path: path, line: feeds?.line(of: "limit"), "'feeds.limit' must be 0 (all) or more")
     }
     let hiddenText = try root.string("hidden_posts") ?? HiddenPostsPolicy.include.rawValue
     guard let hiddenPosts = HiddenPostsPolicy(rawValue: hiddenText) else {

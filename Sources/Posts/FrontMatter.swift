@@ -70,8 +70,11 @@ struct FrontMatter {
       default: break
       }
       // `*name` after a separator is an alias; `2 * 3` and `a*b` are not.
-      if byte == UInt8(ascii: "*"), [0x20, 0x0A, 0x09, UInt8(ascii: "["), UInt8(ascii: "{"),
-        UInt8(ascii: ","), UInt8(ascii: ":"), UInt8(ascii: "-")].contains(previous)
+      if byte == UInt8(ascii: "*"),
+        [
+          0x20, 0x0A, 0x09, UInt8(ascii: "["), UInt8(ascii: "{"),
+          UInt8(ascii: ","), UInt8(ascii: ":"), UInt8(ascii: "-"),
+        ].contains(previous)
       {
         aliases += 1
       }

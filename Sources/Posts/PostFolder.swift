@@ -38,7 +38,8 @@ extension PostReader {
         diagnostics.append(diagnostic)
       } catch {
         diagnostics.append(
-          Diagnostic(.error, path: file.source.displayPath, "cannot read the file: \(error.localizedDescription)"))
+          Diagnostic(
+            .error, path: file.source.displayPath, "cannot read the file: \(error.localizedDescription)"))
       }
       results.withLock { $0[index] = (post, diagnostics) }
     }
@@ -99,7 +100,8 @@ enum PostFolder {
           files.append(
             File(
               url: URL(fileURLWithPath: real),
-              source: Post.Source(displayPath: join(displayPath, entryRelative), relativePath: entryRelative)))
+              source: Post.Source(displayPath: join(displayPath, entryRelative), relativePath: entryRelative))
+          )
         }
       }
       pending.append(contentsOf: subfolders.reversed())

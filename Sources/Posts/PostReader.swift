@@ -40,7 +40,8 @@ public struct PostReader: Sendable {
     let path = source.displayPath
     guard data.count <= Self.maximumFileSize else {
       throw Diagnostic(
-        .error, path: path, "the file is \(data.count >> 20) MiB; posts may be at most \(Self.maximumFileSize >> 20) MiB")
+        .error, path: path,
+        "the file is \(data.count >> 20) MiB; posts may be at most \(Self.maximumFileSize >> 20) MiB")
     }
     let text = try Self.decode(data, path: path)
     let frontMatter = try FrontMatter(splitting: text, path: path)
@@ -270,7 +271,9 @@ public struct PostReader: Sendable {
     }
     text = text.prefix { $0 != "/" && $0 != "?" }
     guard (1...15).contains(text.count),
-      text.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_") })
+      text.unicodeScalars.allSatisfy({
+        $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_")
+      })
     else { return nil }
     return "@" + text
   }

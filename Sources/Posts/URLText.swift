@@ -1,4 +1,5 @@
 internal import Foundation
+
 /// Small, dependable operations on URL strings, shared by posts and feeds.
 public enum URLText {
   /// Percent-encodes what may not stand in a URI (spaces, controls, quotes, non-ASCII), leaving

@@ -23,7 +23,8 @@ struct Check: ParsableCommand {
     let summary = PostStatus.allCases.map { "\(counts[$0, default: 0]) \($0.rawValue)" }
       .joined(separator: ", ")
     console.say(
-      "Checked \(workspace.posts.count + workspace.invalidCount) posts: \(workspace.invalidCount) invalid; \(summary).")
+      "Checked \(workspace.posts.count + workspace.invalidCount) posts: \(workspace.invalidCount) invalid; \(summary)."
+    )
     if workspace.invalidCount > 0 { throw ExitCode(ExitStatus.partialFailure) }
   }
 }

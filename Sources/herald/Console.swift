@@ -18,7 +18,10 @@ struct Console: Sendable {
     if quiet, diagnostic.severity == .warning { return }
     let location = diagnostic.line.map { "\(diagnostic.path):\($0)" } ?? diagnostic.path
     let label = diagnostic.severity.rawValue
-    let colored = useColor ? (diagnostic.severity == .error ? "\u{1B}[1;31m\(label):\u{1B}[0m" : "\u{1B}[1;33m\(label):\u{1B}[0m") : "\(label):"
+    let colored =
+      useColor
+      ? (diagnostic.severity == .error ? "\u{1B}[1;31m\(label):\u{1B}[0m" : "\u{1B}[1;33m\(label):\u{1B}[0m")
+      : "\(label):"
     write("\(location): \(colored) \(diagnostic.message)")
   }
 
