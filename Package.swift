@@ -71,21 +71,28 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
 
+    // What every test target shares: temporary folders, the ../shared data, running programs.
+    .target(
+      name: "TestSupport",
+      path: "Tests/TestSupport",
+      swiftSettings: swiftSettings
+    ),
     .testTarget(
       name: "PostsTests",
-      dependencies: ["Posts"],
+      dependencies: ["Posts", "TestSupport"],
       resources: [.copy("Fixtures")],
       swiftSettings: swiftSettings
     ),
     .testTarget(
       name: "FeedsTests",
-      dependencies: ["Feeds", "Posts"],
+      dependencies: ["Feeds", "Posts", "TestSupport"],
       resources: [.copy("Fixtures")],
       swiftSettings: swiftSettings
     ),
     .testTarget(
       name: "HeraldTests",
-      dependencies: ["HeraldCore", "Posts", "Feeds"],
+      // Depending on the executable makes `swift test` build the binary the tests run.
+      dependencies: ["herald", "HeraldCore", "Posts", "Feeds", "TestSupport"],
       resources: [.copy("Fixtures")],
       swiftSettings: swiftSettings
     ),

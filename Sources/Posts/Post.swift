@@ -48,6 +48,12 @@ public struct Post: Sendable, Hashable {
     public var displayPath: String
     /// The path below the posts folder, with `/` separators: stable across machines.
     public var relativePath: String
+
+    /// Creates a source.
+    public init(displayPath: String, relativePath: String) {
+      self.displayPath = displayPath
+      self.relativePath = relativePath
+    }
   }
 
   /// Where some front matter keys stand in the file, so warnings can name the line.

@@ -10,6 +10,9 @@ public enum Timestamp {
   public struct Invalid: Error, Sendable, Equatable {
     /// The reason, e.g. "February 2025 has no day 30".
     public var reason: String
+
+    /// Creates an error with its reason.
+    public init(reason: String) { self.reason = reason }
   }
 
   /// Parses `text` as a timestamp; `zone` applies when the text names none.
