@@ -9,8 +9,9 @@ HERALD = .build/debug/herald
 BUILD_PACKAGES = libxml2-dev libcurl4-openssl-dev libcmark-gfm-dev libcmark-gfm-extensions-dev \
 	libsqlite3-dev pkg-config
 TEST_PACKAGES = jing newsboat sqlite3
-# Python test peers: feedparser reads every feed the tests write.
-PYTHON_TEST_PACKAGES = feedparser
+# Python test peers: feedparser reads every Atom and RSS feed the tests write, feedparser-rs
+# (the same API, with JSON Feed) every JSON feed.
+PYTHON_TEST_PACKAGES = feedparser feedparser-rs
 
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -35,7 +36,7 @@ test-deps: deps
 		echo "Installing:$$missing"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
-	@python3 -c "import feedparser" 2>/dev/null || python3 -m pip install --quiet $(PYTHON_TEST_PACKAGES)
+	@python3 -c "import feedparser, feedparser_rs" 2>/dev/null || python3 -m pip install --quiet $(PYTHON_TEST_PACKAGES)
 
 build: deps
 	$(SWIFT) build

@@ -80,7 +80,6 @@ let package = Package(
     .testTarget(
       name: "PostsTests",
       dependencies: ["Posts", "TestSupport"],
-      resources: [.copy("Fixtures")],
       swiftSettings: swiftSettings
     ),
     .testTarget(
@@ -93,7 +92,6 @@ let package = Package(
       name: "HeraldTests",
       // Depending on the executable makes `swift test` build the binary the tests run.
       dependencies: ["herald", "HeraldCore", "Posts", "Feeds", "TestSupport"],
-      resources: [.copy("Fixtures")],
       swiftSettings: swiftSettings
     ),
   ],

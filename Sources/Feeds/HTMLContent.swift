@@ -29,7 +29,11 @@ struct HTMLContent {
       htmlReadMemory(pointer, Int32(strlen(pointer)), nil, "UTF-8", options)
     }
     guard let document, let body = Self.body(of: document) else {
-      self.html = html
+      // Only when libxml2 cannot allocate: show the source as text rather than pass it raw.
+      self.html =
+        "<pre>"
+        + html.replacingOccurrences(of: "&", with: "&amp;")
+        .replacingOccurrences(of: "<", with: "&lt;") + "</pre>"
       self.text = ""
       if let document { xmlFreeDoc(document) }
       return

@@ -16,7 +16,7 @@ enum RSSFeed {
         "xmlns:dc": "http://purl.org/dc/elements/1.1/",
       ])
     try xml.start("channel")
-    try xml.element("title", text: feed.title)
+    try xml.element("title", plainText: feed.title)
     try xml.element("link", text: feed.homeURL)
     try xml.element("description", text: feed.subtitle ?? feed.title)
     if let language = feed.language { try xml.element("language", text: language) }
@@ -29,14 +29,14 @@ enum RSSFeed {
     try xml.element("docs", text: "https://www.rssboard.org/rss-specification")
     for entry in feed.entries {
       try xml.start("item")
-      try xml.element("title", text: entry.title)
+      try xml.element("title", plainText: entry.title)
       try xml.element("link", text: entry.link)
       // A guid that is the permalink lets readers link it; any other id is opaque.
       let isPermalink = entry.id == entry.link
       try xml.element("guid", ["isPermaLink": isPermalink ? "true" : "false"], text: entry.id)
       try xml.element("pubDate", text: Timestamp.rfc822(entry.published))
-      if let author = entry.author { try xml.element("dc:creator", text: author) }
-      for category in entry.categories { try xml.element("category", text: category.label) }
+      if let author = entry.author { try xml.element("dc:creator", plainText: author) }
+      for category in entry.categories { try xml.element("category", plainText: category.label) }
       // The validator wants a description before content:encoded.
       try xml.element("description", text: escapedHTML(entry.summary.isEmpty ? entry.title : entry.summary))
       try xml.element("content:encoded", text: entry.contentHTML)

@@ -52,6 +52,23 @@ final class XMLWriter {
     try end()
   }
 
+  /// `<name>text</name>` with `&` and `<` written as hexadecimal references: RSS has no
+  /// way to say a field is plain text, and readers take `&#x3C;` as a literal `<`.
+  func element(_ name: String, plainText text: String) throws(FeedsError) {
+    try start(name)
+    var escaped = ""
+    for character in XMLText.cleaned(text) {
+      switch character {
+      case "&": escaped += "&#x26;"
+      case "<": escaped += "&#x3C;"
+      case ">": escaped += "&gt;"
+      default: escaped.append(character)
+      }
+    }
+    try check(xmlTextWriterWriteRaw(writer, escaped))
+    try end()
+  }
+
   /// The finished document's bytes.
   func finish() throws(FeedsError) -> Data {
     try check(xmlTextWriterEndDocument(writer))

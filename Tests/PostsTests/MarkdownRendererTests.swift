@@ -19,7 +19,8 @@ import Testing
   }
 
   @Test func keepsRawHTML() {
-    let html = MarkdownRenderer.html(from: "Line<br>break\n\n<details><summary>More</summary>Hidden</details>\n")
+    let html = MarkdownRenderer.html(
+      from: "Line<br>break\n\n<details><summary>More</summary>Hidden</details>\n")
     #expect(html.contains("Line<br>break"))
     #expect(html.contains("<details><summary>More</summary>Hidden</details>"))
     #expect(!html.contains("raw HTML omitted"))

@@ -29,16 +29,21 @@ import Testing
     let folder = try TemporaryFolder()
     try folder.write("posts/a.md", post("A"))
     try folder.write("secret/passwords.md", post("Secret"))
-    try FileManager.default.createSymbolicLink(atPath: folder.path("posts/loop"), withDestinationPath: folder.path("posts"))
-    try FileManager.default.createSymbolicLink(atPath: folder.path("posts/leak.md"), withDestinationPath: folder.path("secret/passwords.md"))
-    try FileManager.default.createSymbolicLink(atPath: folder.path("posts/leakdir"), withDestinationPath: folder.path("secret"))
-    try FileManager.default.createSymbolicLink(atPath: folder.path("posts/dangling.md"), withDestinationPath: folder.path("nowhere.md"))
+    try FileManager.default.createSymbolicLink(
+      atPath: folder.path("posts/loop"), withDestinationPath: folder.path("posts"))
+    try FileManager.default.createSymbolicLink(
+      atPath: folder.path("posts/leak.md"), withDestinationPath: folder.path("secret/passwords.md"))
+    try FileManager.default.createSymbolicLink(
+      atPath: folder.path("posts/leakdir"), withDestinationPath: folder.path("secret"))
+    try FileManager.default.createSymbolicLink(
+      atPath: folder.path("posts/dangling.md"), withDestinationPath: folder.path("nowhere.md"))
     let scan = try reader.readFolder(folder.url.appendingPathComponent("posts"), displayPath: "posts")
     #expect(scan.posts.map(\.title) == ["A"])
-    #expect(scan.diagnostics.map(\.description).sorted() == [
-      "posts/leak.md: warning: is a link to something outside the posts folder; it is skipped",
-      "posts/leakdir: warning: is a link to something outside the posts folder; it is skipped",
-    ])
+    #expect(
+      scan.diagnostics.map(\.description).sorted() == [
+        "posts/leak.md: warning: is a link to something outside the posts folder; it is skipped",
+        "posts/leakdir: warning: is a link to something outside the posts folder; it is skipped",
+      ])
   }
 
   @Test func reportsEachBadFileAndReadsTheRest() throws {
@@ -49,10 +54,11 @@ import Testing
     let scan = try reader.readFolder(folder.url.appendingPathComponent("posts"), displayPath: "posts")
     #expect(scan.posts.map(\.title) == ["Good"])
     #expect(scan.invalidCount == 2)
-    #expect(scan.diagnostics.map(\.description) == [
-      "posts/bad.md:2: error: the post has no 'date'",
-      "posts/empty.md:1: error: no front matter: the file is empty",
-    ])
+    #expect(
+      scan.diagnostics.map(\.description) == [
+        "posts/bad.md:2: error: the post has no 'date'",
+        "posts/empty.md:1: error: no front matter: the file is empty",
+      ])
   }
 
   @Test func aMissingFolderIsAnError() {
@@ -63,30 +69,40 @@ import Testing
 }
 
 @Suite struct PostIdentitiesTests {
-  let site = PostReader.Site(url: "https://openinfra.org", blogPath: "/blog/", timeZone: TimeZone(secondsFromGMT: 0)!)
+  let site = PostReader.Site(
+    url: "https://openinfra.org", blogPath: "/blog/", timeZone: TimeZone(secondsFromGMT: 0)!)
 
   func posts(_ files: [(String, String)]) throws -> [Post] {
     let reader = PostReader(site: site)
     var warnings: [Diagnostic] = []
     return try files.map { name, text in
-      try reader.read(Data(text.utf8), source: .init(displayPath: "posts/" + name, relativePath: name), warnings: &warnings)
+      try reader.read(
+        Data(text.utf8), source: .init(displayPath: "posts/" + name, relativePath: name), warnings: &warnings)
     }
   }
 
-  let original = "---\ntitle: Meet Ant Group\ndate: 2025-11-05T20:03:45Z\nseo:\n  url: https://openinfra.org/blog/meet-ant\n---\n"
+  let original =
+    "---\ntitle: Meet Ant Group\ndate: 2025-11-05T20:03:45Z\nseo:\n  url: https://openinfra.org/blog/meet-ant\n---\n"
 
   @Test func aCopyClaimingThePermalinkGetsItsOwnId() throws {
     let both = try posts([("meet-ant-1.md", original), ("meet-ant.md", original)])
     let (resolved, diagnostics) = PostIdentities.resolve(both, remembered: [:], site: site)
-    #expect(resolved.map(\.id) == ["https://openinfra.org/blog/meet-ant-1", "https://openinfra.org/blog/meet-ant"])
-    #expect(resolved.map(\.permalink) == ["https://openinfra.org/blog/meet-ant", "https://openinfra.org/blog/meet-ant"])
-    #expect(diagnostics.map(\.description) == [
-      "posts/meet-ant-1.md:5: warning: permalink https://openinfra.org/blog/meet-ant is also claimed by posts/meet-ant.md; both are published, this one with id https://openinfra.org/blog/meet-ant-1"
-    ])
+    #expect(
+      resolved.map(\.id) == ["https://openinfra.org/blog/meet-ant-1", "https://openinfra.org/blog/meet-ant"])
+    #expect(
+      resolved.map(\.permalink) == [
+        "https://openinfra.org/blog/meet-ant", "https://openinfra.org/blog/meet-ant",
+      ])
+    #expect(
+      diagnostics.map(\.description) == [
+        "posts/meet-ant-1.md:5: warning: permalink https://openinfra.org/blog/meet-ant is also claimed by posts/meet-ant.md; both are published, this one with id https://openinfra.org/blog/meet-ant-1"
+      ])
   }
 
   @Test func aPublishedIdIsKeptWhenThePermalinkChanges() throws {
-    let moved = try posts([("meet-ant.md", original.replacingOccurrences(of: "/blog/meet-ant", with: "/blog/ant-group"))])
+    let moved = try posts([
+      ("meet-ant.md", original.replacingOccurrences(of: "/blog/meet-ant", with: "/blog/ant-group"))
+    ])
     let (resolved, _) = PostIdentities.resolve(
       moved, remembered: ["meet-ant.md": "https://openinfra.org/blog/meet-ant"], site: site)
     #expect(resolved.map(\.id) == ["https://openinfra.org/blog/meet-ant"])
@@ -98,12 +114,16 @@ import Testing
     let both = try posts([("meet-ant-1.md", original), ("meet-ant.md", original)])
     let (resolved, _) = PostIdentities.resolve(
       both, remembered: ["meet-ant-1.md": "https://openinfra.org/blog/meet-ant"], site: site)
-    #expect(resolved.map(\.id) == ["https://openinfra.org/blog/meet-ant", "https://openinfra.org/blog/meet-ant#meet-ant"])
+    #expect(
+      resolved.map(\.id) == [
+        "https://openinfra.org/blog/meet-ant", "https://openinfra.org/blog/meet-ant#meet-ant",
+      ])
   }
 
   @Test func idsAreUniqueWhateverThePostsClaim() throws {
     let pinned = "---\ntitle: P\ndate: 2025-01-01\nid: https://openinfra.org/blog/same\n---\n"
-    let files = (0..<5).map { ("p\($0).md", pinned) } + [("same.md", "---\ntitle: S\ndate: 2025-01-01\n---\n")]
+    let files =
+      (0..<5).map { ("p\($0).md", pinned) } + [("same.md", "---\ntitle: S\ndate: 2025-01-01\n---\n")]
     let (resolved, diagnostics) = PostIdentities.resolve(try posts(files), remembered: [:], site: site)
     #expect(Set(resolved.map(\.id)).count == 6)
     #expect(diagnostics.count == 5)

@@ -47,13 +47,18 @@ import Testing
     #expect(post.permalink == "https://openinfra.org/blog/openinfra-summit-europe")
     #expect(post.id == post.permalink)
     #expect(post.twitterUsername == "@openinfradev")
-    #expect(post.summary?.hasPrefix("Here’s a snapshot covering the three-day OpenInfra Summit Europe with 1,200+") == true)
-    #expect(post.contentHTML.contains("<h3><strong>Keynotes Highlight Power of Open Source Resilience</strong>"))
-    #expect(post.contentHTML.contains("<a href=\"https://summit2025.openinfra.org/\">OpenInfra Summit Europe</a>"))
+    #expect(
+      post.summary?.hasPrefix("Here’s a snapshot covering the three-day OpenInfra Summit Europe with 1,200+")
+        == true)
+    #expect(
+      post.contentHTML.contains("<h3><strong>Keynotes Highlight Power of Open Source Resilience</strong>"))
+    #expect(
+      post.contentHTML.contains("<a href=\"https://summit2025.openinfra.org/\">OpenInfra Summit Europe</a>"))
   }
 
   @Test func defaultsWhatThePostLeavesOut() throws {
-    let post = try read("---\ntitle: Hello\ndate: 2025-06-01 10:30:00\ncategory: [OpenStack, Zuul]\n---\nBody\n")
+    let post = try read(
+      "---\ntitle: Hello\ndate: 2025-06-01 10:30:00\ncategory: [OpenStack, Zuul]\n---\nBody\n")
     #expect(post.permalink == "https://openinfra.org/blog/example-post")
     #expect(post.templateKey == "blog-post")
     #expect(post.categories.map(\.label) == ["OpenStack", "Zuul"])
@@ -90,14 +95,16 @@ import Testing
   @Test func resolvesRelativeAndUnsafePermalinks() throws {
     let relative = try read("---\ntitle: T\ndate: 2025-01-02\nseo:\n  url: /blog/other\n---\n")
     #expect(relative.permalink == "https://openinfra.org/blog/other")
-    let spaced = try read("---\ntitle: T\ndate: 2025-01-02\nseo:\n  url: https://openinfra.org/blog/a b’c\n---\n")
+    let spaced = try read(
+      "---\ntitle: T\ndate: 2025-01-02\nseo:\n  url: https://openinfra.org/blog/a b’c\n---\n")
     #expect(spaced.permalink == "https://openinfra.org/blog/a%20b%E2%80%99c")
     var warnings: [Diagnostic] = []
     let bare = try read("---\ntitle: T\ndate: 2025-01-02\nseo:\n  url: not a url\n---\n", warnings: &warnings)
     #expect(bare.permalink == "https://openinfra.org/blog/example-post")
-    #expect(warnings.map(\.description) == [
-      "posts/example-post.md:5: warning: 'seo.url' (not a url) is not an absolute http(s) URL; the permalink is https://openinfra.org/blog/example-post"
-    ])
+    #expect(
+      warnings.map(\.description) == [
+        "posts/example-post.md:5: warning: 'seo.url' (not a url) is not an absolute http(s) URL; the permalink is https://openinfra.org/blog/example-post"
+      ])
   }
 
   @Test func slugsAreEscapedInDefaultPermalinks() throws {
@@ -106,9 +113,11 @@ import Testing
   }
 
   @Test func pinnedIdsAreAlwaysURIs() throws {
-    #expect(try read("---\ntitle: T\ndate: 2025-01-02\nid: post-42\n---\n").id == "tag:openinfra.org,2000:post-42")
-    #expect(try read("---\ntitle: T\ndate: 2025-01-02\nid: urn:uuid:1225c695-cfb8-4ebb-aaaa-80da344efa6a\n---\n").id
-      == "urn:uuid:1225c695-cfb8-4ebb-aaaa-80da344efa6a")
+    #expect(
+      try read("---\ntitle: T\ndate: 2025-01-02\nid: post-42\n---\n").id == "tag:openinfra.org,2000:post-42")
+    #expect(
+      try read("---\ntitle: T\ndate: 2025-01-02\nid: urn:uuid:1225c695-cfb8-4ebb-aaaa-80da344efa6a\n---\n").id
+        == "urn:uuid:1225c695-cfb8-4ebb-aaaa-80da344efa6a")
   }
 
   @Test func readsSyndication() throws {
@@ -141,26 +150,51 @@ import Testing
 
   @Test func namesTheLineOfEachProblem() {
     #expect(error("") == "posts/example-post.md:1: error: no front matter: the file is empty")
-    #expect(error("Just text\n") == "posts/example-post.md:1: error: no front matter: it does not start with a '---' line")
-    #expect(error("---\ntitle: T\ndate: 2025-01-02\n") == "posts/example-post.md:1: error: the front matter opened here is never closed: add a '---' line after it")
-    #expect(error("---\ndate: 2025-01-02\n---\n") == "posts/example-post.md:2: error: the post has no 'title'")
-    #expect(error("---\ntitle: \"  \"\ndate: 2025-01-02\n---\n") == "posts/example-post.md:2: error: 'title' is empty")
+    #expect(
+      error("Just text\n")
+        == "posts/example-post.md:1: error: no front matter: it does not start with a '---' line")
+    #expect(
+      error("---\ntitle: T\ndate: 2025-01-02\n")
+        == "posts/example-post.md:1: error: the front matter opened here is never closed: add a '---' line after it"
+    )
+    #expect(
+      error("---\ndate: 2025-01-02\n---\n") == "posts/example-post.md:2: error: the post has no 'title'")
+    #expect(
+      error("---\ntitle: \"  \"\ndate: 2025-01-02\n---\n")
+        == "posts/example-post.md:2: error: 'title' is empty")
     #expect(error("---\ntitle: T\n---\n") == "posts/example-post.md:2: error: the post has no 'date'")
-    #expect(error("---\ntitle: T\nauthor: A\ndate: 2025-02-30T10:00:00Z\n---\n") == "posts/example-post.md:4: error: 'date' is invalid: February 2025 has no day 30")
-    #expect(error("---\n- title: T\n- date: 2025-01-02\n---\n") == "posts/example-post.md:2: error: the front matter must be a mapping of keys to values, not a list")
-    #expect(error("---\ntitle: [unclosed\ndate: 2025-01-02\n---\n").hasPrefix("posts/example-post.md:3: error: front matter is not valid YAML"))
-    #expect(error("---\ntitle: T\ntitle: U\ndate: 2025-01-02\n---\n").hasPrefix("posts/example-post.md:2: error: front matter names 'title' more than once"))
-    #expect(error("---\ntitle: {a: b}\ndate: 2025-01-02\n---\n") == "posts/example-post.md:2: error: 'title' must be text, not a mapping")
-    #expect(error("---\ntitle: T\ndate: 2025-01-02\ncategory:\n  - [a, b]\n---\n") == "posts/example-post.md:5: error: a 'category' entry must be text or {value, label}, not a list")
-    #expect(error("---\ntitle: T\ndate: 2025-01-02\nhidePost: maybe\n---\n") == "posts/example-post.md:4: error: 'hidePost' must be true or false, not 'maybe'")
+    #expect(
+      error("---\ntitle: T\nauthor: A\ndate: 2025-02-30T10:00:00Z\n---\n")
+        == "posts/example-post.md:4: error: 'date' is invalid: February 2025 has no day 30")
+    #expect(
+      error("---\n- title: T\n- date: 2025-01-02\n---\n")
+        == "posts/example-post.md:2: error: the front matter must be a mapping of keys to values, not a list")
+    #expect(
+      error("---\ntitle: [unclosed\ndate: 2025-01-02\n---\n").hasPrefix(
+        "posts/example-post.md:3: error: front matter is not valid YAML"))
+    #expect(
+      error("---\ntitle: T\ntitle: U\ndate: 2025-01-02\n---\n").hasPrefix(
+        "posts/example-post.md:2: error: front matter names 'title' more than once"))
+    #expect(
+      error("---\ntitle: {a: b}\ndate: 2025-01-02\n---\n")
+        == "posts/example-post.md:2: error: 'title' must be text, not a mapping")
+    #expect(
+      error("---\ntitle: T\ndate: 2025-01-02\ncategory:\n  - [a, b]\n---\n")
+        == "posts/example-post.md:5: error: a 'category' entry must be text or {value, label}, not a list")
+    #expect(
+      error("---\ntitle: T\ndate: 2025-01-02\nhidePost: maybe\n---\n")
+        == "posts/example-post.md:4: error: 'hidePost' must be true or false, not 'maybe'")
   }
 
   @Test func refusesInvalidUTF8WithItsLine() {
     var bytes = Data("---\ntitle: T\ndate: 2025-01-02\n---\nfine\nbad: ".utf8)
     bytes.append(contentsOf: [0xC3, 0x28, 0x0A])
     var warnings: [Diagnostic] = []
-    #expect(throws: Diagnostic(.error, path: "posts/x.md", line: 6, "the file is not valid UTF-8; save it as UTF-8")) {
-      try reader.read(bytes, source: .init(displayPath: "posts/x.md", relativePath: "x.md"), warnings: &warnings)
+    #expect(
+      throws: Diagnostic(.error, path: "posts/x.md", line: 6, "the file is not valid UTF-8; save it as UTF-8")
+    ) {
+      try reader.read(
+        bytes, source: .init(displayPath: "posts/x.md", relativePath: "x.md"), warnings: &warnings)
     }
   }
 
@@ -176,9 +210,13 @@ import Testing
 
   @Test func refusesFrontMatterNestedTooDeeply() {
     let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
-    #expect(error("---\ntitle: T\ndate: 2025-01-02\nx: \(deep)\n---\n").contains("error: front matter nests more than 64 levels deep"))
+    #expect(
+      error("---\ntitle: T\ndate: 2025-01-02\nx: \(deep)\n---\n").contains(
+        "error: front matter nests more than 64 levels deep"))
     let dashes = String(repeating: "- ", count: 5_000) + "x"
-    #expect(error("---\ntitle: T\ndate: 2025-01-02\nx:\n  \(dashes)\n---\n").contains("error: front matter nests more than 64 levels deep"))
+    #expect(
+      error("---\ntitle: T\ndate: 2025-01-02\nx:\n  \(dashes)\n---\n").contains(
+        "error: front matter nests more than 64 levels deep"))
   }
 
   @Test func readsAHugeBody() throws {
@@ -190,7 +228,9 @@ import Testing
 
   @Test func keepsControlCharactersOutOfYAMLAndInTheBodyForTheFeedsToDrop() throws {
     #expect(error("---\ntitle: \"T\u{0}\"\ndate: 2025-01-02\n---\n").contains("error: front matter"))
-    let post = try read("---\ntitle: T\ndate: 2025-01-02\n---\nNUL \u{0} and ESC \u{1B} and ]]> and <script>alert(1)</script>\n")
+    let post = try read(
+      "---\ntitle: T\ndate: 2025-01-02\n---\nNUL \u{0} and ESC \u{1B} and ]]> and <script>alert(1)</script>\n"
+    )
     #expect(post.contentHTML.contains("]]&gt;") && post.contentHTML.contains("\u{1B}"))
   }
 }

@@ -22,8 +22,11 @@ import Testing
   }
 
   @Test func datesWithoutAZoneAreInTheSiteZone() throws {
-    #expect(Timestamp.rfc3339(try Timestamp.parse("2025-06-01 10:30:00", defaultZone: paris)) == "2025-06-01T08:30:00Z")
-    #expect(Timestamp.rfc3339(try Timestamp.parse("2025-01-01", defaultZone: paris)) == "2024-12-31T23:00:00Z")
+    #expect(
+      Timestamp.rfc3339(try Timestamp.parse("2025-06-01 10:30:00", defaultZone: paris))
+        == "2025-06-01T08:30:00Z")
+    #expect(
+      Timestamp.rfc3339(try Timestamp.parse("2025-01-01", defaultZone: paris)) == "2024-12-31T23:00:00Z")
     #expect(Timestamp.rfc3339(try Timestamp.parse("2025-01-01", defaultZone: utc)) == "2025-01-01T00:00:00Z")
   }
 
