@@ -120,7 +120,7 @@ public enum FeedPlanner {
         path: folder + FeedFormat.atom.fileName, data: try AtomFeed.render(feed, generator: site.generator)),
       FeedFile(
         path: folder + FeedFormat.rss.fileName, data: try RSSFeed.render(feed, generator: site.generator)),
-      FeedFile(path: folder + FeedFormat.json.fileName, data: try JSONFeed.render(feed)),
+      FeedFile(path: folder + FeedFormat.json.fileName, data: JSONFeed.render(feed)),
     ]
   }
 }

@@ -7,8 +7,12 @@ internal import Posts
 struct HTMLContent {
   /// The HTML to put in `atom:content`, `content:encoded` and `content_html`.
   var html: String
-  /// The visible text, whitespace collapsed.
+  /// The opening of the visible text (at most `textLimit` bytes), whitespace collapsed:
+  /// enough for a summary.
   var text: String
+
+  /// Summaries need only the first few sentences; a post's whole text can be megabytes.
+  static let textLimit = 4096
 
   /// Attributes that hold one URL.
   private static let urlAttributes: Set<String> = [
@@ -142,7 +146,9 @@ struct HTMLContent {
   private static func text(of node: xmlNodePtr) -> String {
     guard let content = xmlNodeGetContent(node) else { return "" }
     defer { cxml_free(content) }
-    return String(cString: content).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    let length = min(strlen(content), textLimit)
+    let opening = String(decoding: UnsafeBufferPointer(start: content, count: length), as: UTF8.self)
+    return opening.split(whereSeparator: \.isWhitespace).joined(separator: " ")
   }
 
   private static func name(of node: xmlNodePtr) -> String {

@@ -2,87 +2,148 @@ internal import Foundation
 internal import Posts
 
 /// Writes JSON Feed 1.1 (https://jsonfeed.org/version/1.1).
+///
+/// Written by hand, not with `JSONEncoder`: keys come in the order the spec lists them
+/// (`version` first, which is how readers recognise the format) and the same feed always
+/// gives the same bytes.
 enum JSONFeed {
-  private struct Document: Encodable {
-    var version = "https://jsonfeed.org/version/1.1"
-    var title: String
-    var homePageURL: String
-    var feedURL: String
-    var description: String?
-    var language: String?
-    var authors: [Author]
-    var hubs: [Hub]?
-    var items: [Item]
-  }
-
-  private struct Author: Encodable {
-    var name: String
-  }
-
-  private struct Hub: Encodable {
-    var type = "WebSub"
-    var url: String
-  }
-
-  private struct Item: Encodable {
-    var id: String
-    var url: String
-    var title: String
-    var contentHTML: String
-    var summary: String?
-    var datePublished: String
-    var dateModified: String
-    var authors: [Author]?
-    var tags: [String]?
-  }
-
-  static func render(_ feed: FeedDocument) throws(FeedsError) -> Data {
-    let clean = XMLText.cleaned
-    let document = Document(
-      title: clean(feed.title),
-      homePageURL: feed.homeURL,
-      feedURL: feed.jsonURL,
-      description: feed.subtitle.map(clean),
-      language: feed.language,
-      authors: [Author(name: clean(feed.author))],
-      hubs: feed.hub.map { [Hub(url: $0)] },
-      items: feed.entries.map { entry in
-        Item(
-          id: entry.id,
-          url: entry.link,
-          title: clean(entry.title),
-          contentHTML: clean(entry.contentHTML),
-          summary: entry.summary.isEmpty ? nil : clean(entry.summary),
-          datePublished: Timestamp.rfc3339(entry.published),
-          dateModified: Timestamp.rfc3339(entry.updated),
-          authors: entry.author.map { [Author(name: clean($0))] },
-          tags: entry.categories.isEmpty ? nil : entry.categories.map { clean($0.label) })
-      })
-    let encoder = JSONEncoder()
-    // JSON Feed's keys are snake_case: `contentHTML` is written `content_html`.
-    encoder.keyEncodingStrategy = .convertToSnakeCase
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    do {
-      return try encoder.encode(document) + Data("\n".utf8)
-    } catch {
-      throw FeedsError("cannot encode the JSON feed: \(error)")
+  static func render(_ feed: FeedDocument) -> Data {
+    let json = JSONText()
+    json.object {
+      json.member("version", "https://jsonfeed.org/version/1.1")
+      json.member("title", feed.title)
+      json.member("home_page_url", feed.homeURL)
+      json.member("feed_url", feed.jsonURL)
+      if let description = feed.subtitle { json.member("description", description) }
+      if let language = feed.language { json.member("language", language) }
+      json.member("authors") { json.authors([feed.author]) }
+      if let hub = feed.hub {
+        json.member("hubs") {
+          json.array([hub]) { url in
+            json.object {
+              json.member("type", "WebSub")
+              json.member("url", url)
+            }
+          }
+        }
+      }
+      json.member("items") {
+        json.array(feed.entries) { entry in
+          json.object {
+            json.member("id", entry.id)
+            json.member("url", entry.link)
+            json.member("title", entry.title)
+            if !entry.summary.isEmpty { json.member("summary", entry.summary) }
+            json.member("content_html", entry.contentHTML)
+            json.member("date_published", Timestamp.rfc3339(entry.published))
+            json.member("date_modified", Timestamp.rfc3339(entry.updated))
+            if let author = entry.author { json.member("authors") { json.authors([author]) } }
+            if !entry.categories.isEmpty {
+              json.member("tags") { json.array(entry.categories) { json.string($0.label) } }
+            }
+          }
+        }
+      }
     }
+    json.raw("\n")
+    return Data(json.bytes)
   }
 }
 
-/// What the feeds say wrote them.
-public struct Generator: Sendable {
-  /// The program's name.
-  public var name: String
-  /// Its version.
-  public var version: String
-  /// Where to learn about it.
-  public var url: String?
+/// A small JSON writer: two-space indentation, members in the order written.
+private final class JSONText {
+  private(set) var bytes: [UInt8] = []
+  private var indent = 0
+  private var needsComma = false
 
-  /// Creates generator details.
-  public init(name: String, version: String, url: String?) {
-    self.name = name
-    self.version = version
-    self.url = url
+  func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
+
+  func object(_ body: () -> Void) {
+    raw("{")
+    indent += 1
+    needsComma = false
+    body()
+    indent -= 1
+    raw("\n" + String(repeating: "  ", count: indent) + "}")
+    needsComma = true
+  }
+
+  func array<T>(_ items: [T], _ write: (T) -> Void) {
+    raw("[")
+    indent += 1
+    needsComma = false
+    for item in items {
+      newline()
+      write(item)
+      needsComma = true
+    }
+    indent -= 1
+    raw((items.isEmpty ? "" : "\n" + String(repeating: "  ", count: indent)) + "]")
+    needsComma = true
+  }
+
+  func member(_ key: String, _ value: String) {
+    member(key) { string(value) }
+  }
+
+  func member(_ key: String, _ value: () -> Void) {
+    newline()
+    string(key)
+    raw(": ")
+    value()
+    needsComma = true
+  }
+
+  func authors(_ names: [String]) {
+    array(names) { name in object { member("name", name) } }
+  }
+
+  /// A JSON string, without the characters XML forbids, so every format says the same.
+  /// Works on UTF-8 bytes, copying runs that need no escape: posts can be megabytes long.
+  func string(_ value: String) {
+    var value = XMLText.cleaned(value)
+    bytes.append(UInt8(ascii: "\""))
+    value.withUTF8 { source in
+      var runStart = 0
+      var index = 0
+      func flush() {
+        if runStart < index { bytes.append(contentsOf: source[runStart..<index]) }
+      }
+      while index < source.count {
+        let byte = source[index]
+        var escape: String?
+        var width = 1
+        switch byte {
+        case UInt8(ascii: "\""): escape = "\\\""
+        case UInt8(ascii: "\\"): escape = "\\\\"
+        case 0x0A: escape = "\\n"
+        case 0x0D: escape = "\\r"
+        case 0x09: escape = "\\t"
+        case 0..<0x20: escape = String(format: "\\u%04x", byte)
+        // U+2028 and U+2029 end a line in JavaScript: escaped, the feed is safe anywhere.
+        case 0xE2
+        where index + 2 < source.count && source[index + 1] == 0x80
+          && (source[index + 2] == 0xA8 || source[index + 2] == 0xA9):
+          escape = source[index + 2] == 0xA8 ? "\\u2028" : "\\u2029"
+          width = 3
+        default: break
+        }
+        if let escape {
+          flush()
+          bytes.append(contentsOf: escape.utf8)
+          index += width
+          runStart = index
+        } else {
+          index += 1
+        }
+      }
+      flush()
+    }
+    bytes.append(UInt8(ascii: "\""))
+  }
+
+  private func newline() {
+    if needsComma { raw(",") }
+    raw("\n" + String(repeating: "  ", count: indent))
   }
 }

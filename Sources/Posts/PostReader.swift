@@ -138,9 +138,18 @@ public struct PostReader: Sendable {
     }
   }
 
-  /// Runs of whitespace (YAML folds long lines) become one space.
+  /// Runs of whitespace (YAML folds long lines) become one space; control characters, which
+  /// no title or name means to hold, are dropped.
   static func collapsingWhitespace(_ text: String) -> String {
-    text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    let visible =
+      text.unicodeScalars.contains { $0.properties.generalCategory == .control }
+      ? String(
+        String.UnicodeScalarView(
+          text.unicodeScalars.filter {
+            $0.properties.generalCategory != .control || $0.properties.isWhitespace
+          }))
+      : text
+    return visible.split(whereSeparator: \.isWhitespace).joined(separator: " ")
   }
 
   static func slug(of relativePath: String) -> String {

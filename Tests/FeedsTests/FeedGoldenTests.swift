@@ -99,7 +99,7 @@ import Testing
     #expect(json.entries.map(\.id) == atom.entries.map(\.id))
     #expect(json.entries.map(\.published) == atom.entries.map(\.published))
     let hostile = try #require(atom.entries.first { $0.title.hasPrefix("Control") })
-    #expect(hostile.title == "Control  characters, ]]> and emoji 🚀 — مرحبا")
+    #expect(hostile.title == "Control characters, ]]> and emoji 🚀 — مرحبا")
     #expect(hostile.content.contains("a CDATA end ]]&gt; and <b>bold</b> &amp; an ampersand"))
     #expect(!hostile.content.contains("onclick"))
     let excerpt = try #require(atom.entries.first { $0.title == "No summary post" })
