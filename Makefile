@@ -10,8 +10,9 @@ BUILD_PACKAGES = libxml2-dev libcurl4-openssl-dev libcmark-gfm-dev libcmark-gfm-
 	libsqlite3-dev pkg-config
 TEST_PACKAGES = jing newsboat sqlite3
 # Python test peers: feedparser reads every Atom and RSS feed the tests write, feedparser-rs
-# (the same API, with JSON Feed) every JSON feed.
-PYTHON_TEST_PACKAGES = feedparser feedparser-rs
+# (the same API, with JSON Feed) every JSON feed; twitter-text-parser and regex (grapheme
+# clusters) are the reference counters social posts are checked against.
+PYTHON_TEST_PACKAGES = feedparser feedparser-rs twitter-text-parser regex
 
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -36,7 +37,7 @@ test-deps: deps
 		echo "Installing:$$missing"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
-	@python3 -c "import feedparser, feedparser_rs" 2>/dev/null || python3 -m pip install --quiet $(PYTHON_TEST_PACKAGES)
+	@python3 -c "import feedparser, feedparser_rs, twitter_text, regex" 2>/dev/null || python3 -m pip install --quiet $(PYTHON_TEST_PACKAGES)
 
 build: deps
 	$(SWIFT) build

@@ -48,12 +48,18 @@ let package = Package(
       dependencies: ["Posts", "CLibXML2"],
       swiftSettings: swiftSettings
     ),
+    // Social: a post's parts in, each network's text out, counted the network's own way.
+    .target(
+      name: "Social",
+      swiftSettings: swiftSettings
+    ),
     // HeraldCore: configuration, credentials and the commands' work, behind the executable.
     .target(
       name: "HeraldCore",
       dependencies: [
         "Posts",
         "Feeds",
+        "Social",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "Yams", package: "Yams"),
       ],
@@ -65,6 +71,7 @@ let package = Package(
         "HeraldCore",
         "Posts",
         "Feeds",
+        "Social",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ],
@@ -89,9 +96,19 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
     .testTarget(
+      name: "SocialTests",
+      dependencies: [
+        "Social",
+        "TestSupport",
+        .product(name: "Yams", package: "Yams"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
       name: "HeraldTests",
       // Depending on the executable makes `swift test` build the binary the tests run.
       dependencies: ["herald", "HeraldCore", "Posts", "Feeds", "TestSupport"],
+      resources: [.copy("Fixtures")],
       swiftSettings: swiftSettings
     ),
   ],

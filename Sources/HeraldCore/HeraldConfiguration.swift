@@ -60,6 +60,12 @@ public struct HeraldConfiguration: Sendable {
     public var maxPerRun: Int
     /// At least this long between two posts on one network.
     public var minInterval: TimeInterval
+    /// Templates by network name (`mastodon`, `x`…), replacing the network's default.
+    public var templates: [String: String] = [:]
+    /// Extra hashtags for posts in a category, by lowercased category label.
+    public var categoryHashtags: [String: String] = [:]
+    /// The Mastodon server's limit (instances differ).
+    public var mastodonLimit: Int = 500
   }
 
   /// The settings `PostReader` needs.
@@ -187,6 +193,33 @@ extension HeraldConfiguration {
     }
     if let maxAge = try duration(fields, "max_age") { social.maxAge = maxAge }
     if let interval = try duration(fields, "min_interval") { social.minInterval = interval }
+    if let mastodonLimit = try fields.int("mastodon_limit") {
+      guard mastodonLimit > 0 else {
+        throw Diagnostic(
+          .error, path: path, line: fields.line(of: "mastodon_limit"),
+          "'social.mastodon_limit' must be above 0")
+      }
+      social.mastodonLimit = mastodonLimit
+    }
+    if let templates = try fields.mapping("templates") {
+      for network in templates.keys {
+        guard PostReader.syndicationNetworks.contains(network) else {
+          throw Diagnostic(
+            .error, path: path, line: templates.line(of: network),
+            "'social.templates.\(network)' is not a network (\(PostReader.syndicationNetworks.joined(separator: ", ")))"
+          )
+        }
+        social.templates[network] = try templates.string(network)
+      }
+    }
+    if let tags = try fields.mapping("category_hashtags") {
+      for label in tags.keys {
+        guard let tag = try tags.string(label)?.trimmingCharacters(in: .whitespaces), !tag.isEmpty else {
+          continue
+        }
+        social.categoryHashtags[label.lowercased()] = tag.hasPrefix("#") ? tag : "#" + tag
+      }
+    }
     if let maxPerRun = try fields.int("max_per_run") {
       guard maxPerRun >= 0 else {
         throw Diagnostic(

@@ -66,7 +66,7 @@ public struct PostReader: Sendable {
     let seo = try fields.mapping("seo")
     let permalinkLine = seo?.line(of: "url") ?? fields.line
     let permalink = try permalink(seo: seo, slug: slug, path: path, warnings: &warnings)
-    let summary = try seo?.string("description").map(Self.collapsingWhitespace).flatMap {
+    let summary = try seo?.string("description").map(Self.plainSummary).flatMap {
       $0.isEmpty ? nil : $0
     }
     let seoTitle = try seo?.string("title").map(Self.collapsingWhitespace).flatMap {
@@ -150,6 +150,12 @@ public struct PostReader: Sendable {
           }))
       : text
     return visible.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+  }
+
+  /// A description as plain text: authors paste Markdown links (`[members](https://…)`) into
+  /// `seo.description`, which feeds and social posts show as text.
+  static func plainSummary(_ text: String) -> String {
+    collapsingWhitespace(text).replacing(/\[([^\[\]]*)\]\([^()\s]*\)/) { String($0.output.1) }
   }
 
   static func slug(of relativePath: String) -> String {

@@ -1,0 +1,35 @@
+import Foundation
+
+/// Hashtag spelling and matching: what counts as "the same tag" in a post.
+enum Hashtags {
+  /// `#Name` from `#Name`, `Name` or a category label such as `Open Infrastructure`; nil when
+  /// nothing tag-like is left. Keeps letters, marks, digits and `_`, as networks do in tags.
+  static func normalize(_ raw: String) -> String? {
+    let scalars = raw.unicodeScalars.filter { scalar in
+      let category = scalar.properties.generalCategory
+      switch category {
+      case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+        .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber:
+        return true
+      default:
+        return scalar == "_"
+      }
+    }
+    let name = String(String.UnicodeScalarView(scalars))
+    // A tag of digits alone is no tag on X, Mastodon or Bluesky.
+    guard name.unicodeScalars.contains(where: { $0.properties.isAlphabetic }) else { return nil }
+    return "#" + name
+  }
+
+  /// Matches `tag` (`#Name`) as a whole tag, in any case: `#NameMore` is another tag.
+  static func pattern(for tag: String) -> ICUPattern {
+    let name = NSRegularExpression.escapedPattern(for: String(tag.dropFirst()))
+    return ICUPattern(
+      "[#\\uFF03]\(name)(?![\\p{L}\\p{M}\\p{N}_\\u200C\\u200D])", caseInsensitive: true)
+  }
+
+  /// UTF-16 ranges of `tag` as a whole tag in `text`.
+  static func occurrences(of pattern: ICUPattern, in text: String) -> [NSRange] {
+    pattern.matches(in: text as NSString).map(\.range)
+  }
+}

@@ -1,0 +1,181 @@
+import ArgumentParser
+import Foundation
+import HeraldCore
+import Posts
+import Social
+
+/// `herald preview`: each post's feed entry and social posts, before anything is sent.
+struct Preview: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Show each post's feed entry and social posts, with lengths and send times.")
+
+  @OptionGroup var options: GlobalOptions
+
+  @Argument(help: ArgumentHelp("Posts to show, by file path or slug (default: all).", valueName: "post"))
+  var posts: [String] = []
+
+  @Option(
+    name: .customLong("network"),
+    help: ArgumentHelp(
+      "A network to show (\(Network.allCases.map(\.rawValue).joined(separator: ", "))); repeatable.",
+      valueName: "network"))
+  var networkNames: [String] = []
+
+  /// The networks asked for with `--network`.
+  var networks: [Network] { networkNames.compactMap(Network.init(rawValue:)) }
+
+  func validate() throws {
+    for name in networkNames where Network(rawValue: name) == nil {
+      throw ValidationError(
+        "unknown network '\(name)'; choose from \(Network.allCases.map(\.rawValue).joined(separator: ", "))")
+    }
+  }
+
+  @Flag(help: "Print one JSON document instead of text.")
+  var json = false
+
+  func run() throws {
+    var console = options.console()
+    let configuration = try options.loadConfiguration(console: console)
+    let credentials = try options.loadCredentials(console: console)
+    console.secrets = credentials.secrets
+    let workspace = try Workspace.load(configuration, logger: options.logger(console: console))
+    let now = options.instant
+    let planner = SocialPlanner(configuration: configuration, credentials: credentials)
+    // Asked-for networks whatever the credentials; else those that are on; else all.
+    let shown =
+      !networks.isEmpty
+      ? Network.allCases.filter(networks.contains)
+      : planner.enabledNetworks.isEmpty ? Network.allCases : planner.enabledNetworks
+
+    let (selected, problems) = try select(workspace)
+    problems.forEach(console.report)
+    let previews = selected.map { post in
+      PostPreview(
+        post: post, status: post.status(at: now, hiddenPosts: configuration.hiddenPosts),
+        plans: planner.plans(for: post, networks: shown, now: now))
+    }
+    if json {
+      FileHandle.standardOutput.write(try PreviewJSON.render(previews))
+    } else {
+      let isTerminal = isatty(STDOUT_FILENO) == 1
+      var renderer = PreviewRenderer(
+        width: isTerminal ? Terminal.columns() : 80,
+        useColor: options.color.enabled(isTerminal: isTerminal))
+      FileHandle.standardOutput.write(Data(renderer.render(previews).utf8))
+    }
+    if !problems.filter({ $0.severity == .error }).isEmpty { throw ExitCode(ExitStatus.partialFailure) }
+  }
+
+  /// The posts named on the command line (all, newest first, when none is), and the reading
+  /// errors of the files asked for.
+  private func select(_ workspace: Workspace) throws -> ([Post], [Diagnostic]) {
+    let newestFirst = workspace.posts.sorted { $0.date > $1.date }
+    guard !posts.isEmpty else { return (newestFirst, workspace.diagnostics) }
+    var chosen: [Post] = []
+    var problems: [Diagnostic] = []
+    for name in posts {
+      let wanted = (name as NSString).standardizingPath
+      let matches = newestFirst.filter { post in
+        post.slug == name || post.source.relativePath == name
+          || (post.source.displayPath as NSString).standardizingPath == wanted
+          || URL(fileURLWithPath: post.source.displayPath).standardizedFileURL.path
+            == URL(fileURLWithPath: name).standardizedFileURL.path
+      }
+      if matches.isEmpty {
+        let unreadable = workspace.diagnostics.filter {
+          $0.severity == .error && ($0.path as NSString).standardizingPath == wanted
+        }
+        guard !unreadable.isEmpty else {
+          throw ValidationError("no post matches '\(name)' (give a file path or a slug)")
+        }
+        problems += unreadable
+      }
+      chosen += matches.filter { match in !chosen.contains { $0.source == match.source } }
+    }
+    return (chosen, problems)
+  }
+}
+
+/// A post with everything `preview` shows about it.
+struct PostPreview {
+  var post: Post
+  var status: PostStatus
+  var plans: [SocialPlan]
+}
+
+/// `preview --json`: one document, `{"posts": [...]}`.
+enum PreviewJSON {
+  struct Document: Encodable {
+    var posts: [PostEntry]
+  }
+
+  struct PostEntry: Encodable {
+    var id: String
+    var url: String
+    var title: String
+    var status: String
+    var date: String
+    var file: String
+    var social: [SocialEntry]
+  }
+
+  /// SPEC's `{network, text, length, limit, send_at}`, each always present (null when there is
+  /// none); `never` says why a post will not go out, `error` why it cannot be made.
+  struct SocialEntry: Encodable {
+    var network: String
+    var text: String?
+    var length: Int?
+    var limit: Int?
+    var sendAt: String?
+    var never: String?
+    var error: String?
+    var facets: [Facet]?
+
+    enum CodingKeys: String, CodingKey {
+      case network, text, length, limit, never, error, facets
+      case sendAt = "send_at"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+      var container = encoder.container(keyedBy: CodingKeys.self)
+      try container.encode(network, forKey: .network)
+      try container.encode(text, forKey: .text)
+      try container.encode(length, forKey: .length)
+      try container.encode(limit, forKey: .limit)
+      try container.encode(sendAt, forKey: .sendAt)
+      try container.encodeIfPresent(never, forKey: .never)
+      try container.encodeIfPresent(error, forKey: .error)
+      try container.encodeIfPresent(facets, forKey: .facets)
+    }
+  }
+
+  static func render(_ previews: [PostPreview]) throws -> Data {
+    let document = Document(
+      posts: previews.map { preview in
+        PostEntry(
+          id: preview.post.id, url: preview.post.permalink, title: preview.post.title,
+          status: preview.status.rawValue, date: Timestamp.rfc3339(preview.post.date),
+          file: preview.post.source.displayPath,
+          social: preview.plans.map { plan in
+            var entry = SocialEntry(network: plan.network.rawValue, limit: plan.limit)
+            switch plan.post {
+            case .success(let composed):
+              entry.text = composed.text
+              entry.length = composed.length
+              if plan.network == .bluesky { entry.facets = composed.facets }
+            case .failure(let error):
+              entry.error = error.description
+            }
+            switch plan.schedule {
+            case .at(let date): entry.sendAt = Timestamp.rfc3339(date)
+            case .never(let reason): entry.never = reason
+            }
+            return entry
+          })
+      })
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return try encoder.encode(document) + Data("\n".utf8)
+  }
+}
