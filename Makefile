@@ -8,11 +8,12 @@ HERALD = .build/debug/herald
 # Debian packages Herald builds against (C libraries) and its tests read feeds with.
 BUILD_PACKAGES = libxml2-dev libcurl4-openssl-dev libcmark-gfm-dev libcmark-gfm-extensions-dev \
 	libsqlite3-dev pkg-config
-TEST_PACKAGES = jing newsboat sqlite3
+TEST_PACKAGES = jing newsboat sqlite3 curl openssl
 # Python test peers: feedparser reads every Atom and RSS feed the tests write, feedparser-rs
 # (the same API, with JSON Feed) every JSON feed; twitter-text-parser and regex (grapheme
-# clusters) are the reference counters social posts are checked against.
-PYTHON_TEST_PACKAGES = feedparser feedparser-rs twitter-text-parser regex
+# clusters) are the reference counters social posts are checked against; mastodon-mock is
+# the Mastodon server deliveries go to.
+PYTHON_TEST_PACKAGES = feedparser feedparser-rs twitter-text-parser regex mastodon-mock
 
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -37,7 +38,8 @@ test-deps: deps
 		echo "Installing:$$missing"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
-	@python3 -c "import feedparser, feedparser_rs, twitter_text, regex" 2>/dev/null || python3 -m pip install --quiet $(PYTHON_TEST_PACKAGES)
+	@python3 -c "import feedparser, feedparser_rs, twitter_text, regex, mastodon_mock" 2>/dev/null \
+		|| python3 -m pip install --quiet $(PYTHON_TEST_PACKAGES)
 
 build: deps
 	$(SWIFT) build

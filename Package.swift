@@ -19,6 +19,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
   ],
   targets: [
     // C at the edge: each system library has one module, imported by one Swift module only.
@@ -26,6 +27,11 @@ let package = Package(
       name: "CLibXML2",
       pkgConfig: "libxml-2.0",
       providers: [.apt(["libxml2-dev"])]
+    ),
+    .systemLibrary(
+      name: "CSQLite",
+      pkgConfig: "sqlite3",
+      providers: [.apt(["libsqlite3-dev"])]
     ),
     .systemLibrary(
       name: "CCmarkGFM",
@@ -53,6 +59,32 @@ let package = Package(
       name: "Social",
       swiftSettings: swiftSettings
     ),
+    .systemLibrary(
+      name: "CCurl",
+      pkgConfig: "libcurl",
+      providers: [.apt(["libcurl4-openssl-dev"])]
+    ),
+    // HTTP: every request Herald sends, through libcurl on a thread of its own.
+    .target(
+      name: "HTTP",
+      dependencies: ["CCurl"],
+      swiftSettings: swiftSettings
+    ),
+    // OAuth1: RFC 5849 HMAC-SHA1 request signing, as X's API needs it.
+    .target(
+      name: "OAuth1",
+      dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+      swiftSettings: swiftSettings
+    ),
+    // Delivery: the queue (SQLite) and the networks' requests and answers.
+    .target(
+      name: "Delivery",
+      dependencies: [
+        "CSQLite", "HTTP", "OAuth1", "Social",
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: swiftSettings
+    ),
     // HeraldCore: configuration, credentials and the commands' work, behind the executable.
     .target(
       name: "HeraldCore",
@@ -60,6 +92,8 @@ let package = Package(
         "Posts",
         "Feeds",
         "Social",
+        "Delivery",
+        "HTTP",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "Yams", package: "Yams"),
       ],
@@ -72,6 +106,8 @@ let package = Package(
         "Posts",
         "Feeds",
         "Social",
+        "Delivery",
+        "HTTP",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ],
@@ -93,6 +129,11 @@ let package = Package(
       name: "FeedsTests",
       dependencies: ["Feeds", "Posts", "TestSupport"],
       resources: [.copy("Fixtures")],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "OAuth1Tests",
+      dependencies: ["OAuth1"],
       swiftSettings: swiftSettings
     ),
     .testTarget(

@@ -21,6 +21,10 @@ public struct HeraldConfiguration: Sendable {
   public var feedLimit: Int
   /// The social settings (`social`).
   public var social: Social
+  /// The longest a request to a network may take (`http.timeout`).
+  public var httpTimeout: TimeInterval = 30
+  /// The longest connecting to a network may take (`http.connect_timeout`).
+  public var httpConnectTimeout: TimeInterval = 10
 
   /// The `site` block.
   public struct Site: Sendable {
@@ -79,7 +83,7 @@ public struct HeraldConfiguration: Sendable {
 
 extension HeraldConfiguration {
   private static let knownKeys: Set<String> = [
-    "site", "posts", "output", "state", "hidden_posts", "feeds", "social",
+    "site", "posts", "output", "state", "hidden_posts", "feeds", "social", "http",
   ]
 
   /// Reads the configuration at `path`; problems that do not stop Herald go to `warnings`.
@@ -121,7 +125,7 @@ extension HeraldConfiguration {
         "'hidden_posts' must be include or exclude, not '\(hiddenText)'")
     }
 
-    return HeraldConfiguration(
+    var configuration = HeraldConfiguration(
       path: path,
       site: site,
       posts: try folder(root, "posts", default: "posts", relativeTo: directory),
@@ -131,6 +135,13 @@ extension HeraldConfiguration {
       feedsURL: feedsURL.hasSuffix("/") ? feedsURL : feedsURL + "/",
       feedLimit: limit,
       social: try readSocial(try root.mapping("social"), site: site, path: path))
+    if let http = try root.mapping("http") {
+      if let timeout = try duration(http, "timeout"), timeout > 0 { configuration.httpTimeout = timeout }
+      if let connect = try duration(http, "connect_timeout"), connect > 0 {
+        configuration.httpConnectTimeout = connect
+      }
+    }
+    return configuration
   }
 
   private static func readSite(_ fields: YAMLMapping) throws(Diagnostic) -> Site {

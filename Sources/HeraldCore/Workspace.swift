@@ -58,14 +58,9 @@ public enum FeedBuild {
   /// The program's identity in the feeds it writes.
   public static let generator = Generator(name: "Herald", version: HeraldVersion.current, url: nil)
 
-  /// Builds the feeds of `workspace` as they stand at `now`.
-  public static func run(
-    _ workspace: Workspace, credentials: Credentials, now: Date, logger: Logger
-  ) throws(FeedsError) -> BuildReport {
-    let configuration = workspace.configuration
-    let published = workspace.published(at: now)
-    let entries = FeedEntry.prepare(published)
-    let site = FeedSite(
+  /// What the feeds say about the site.
+  public static func site(_ configuration: HeraldConfiguration, credentials: Credentials) -> FeedSite {
+    FeedSite(
       title: configuration.site.title,
       description: configuration.site.description,
       homeURL: configuration.homeURL,
@@ -75,7 +70,16 @@ public enum FeedBuild {
       hub: credentials["WEBSUB_HUB"],
       limit: configuration.feedLimit,
       generator: generator)
-    let files = try FeedPlanner.files(for: entries, site: site)
+  }
+
+  /// Builds the feeds of `workspace` as they stand at `now`.
+  public static func run(
+    _ workspace: Workspace, credentials: Credentials, now: Date, logger: Logger
+  ) throws(FeedsError) -> BuildReport {
+    let configuration = workspace.configuration
+    let published = workspace.published(at: now)
+    let entries = FeedEntry.prepare(published)
+    let files = try FeedPlanner.files(for: entries, site: site(configuration, credentials: credentials))
     let output = FeedOutput(folder: configuration.output.url, displayPath: configuration.output.displayPath)
     let outcome = try output.write(files)
     for path in outcome.written { logger.info("wrote \(configuration.output.displayPath)/\(path)") }

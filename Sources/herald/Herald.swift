@@ -10,7 +10,7 @@ struct Herald: ParsableCommand {
     commandName: "herald",
     abstract: "Publishes a Markdown blog's feeds and announces its posts.",
     version: HeraldVersion.current,
-    subcommands: [Build.self, Check.self, Preview.self])
+    subcommands: [Build.self, Check.self, Preview.self, Publish.self, QueueCommand.self])
 
   /// Runs the command line and turns every outcome into SPEC's exit codes, here and nowhere
   /// else: 0 all well, 1 some posts or deliveries failed, 2 usage or configuration, 75 locked.

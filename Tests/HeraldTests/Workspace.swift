@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 /// A site in a temporary folder, and the real `herald` binary run on it as cron would.
-final class TestSite {
+final class TestSite: @unchecked Sendable {
   let folder: TemporaryFolder
   var root: URL { folder.url }
 
@@ -70,6 +70,11 @@ final class TestSite {
 
   /// Runs `herald ARGUMENTS --config herald.yml` in the site's folder.
   func herald(_ arguments: String..., environment: [String: String] = [:]) throws -> ProgramResult {
+    try herald(arguments, environment: environment)
+  }
+
+  /// Runs `herald ARGUMENTS --config herald.yml` in the site's folder.
+  func herald(_ arguments: [String], environment: [String: String] = [:]) throws -> ProgramResult {
     try Program.run(
       Self.executable, arguments + ["--config", "herald.yml"], in: root,
       environment: ["NO_COLOR": "1", "HERALD_CREDENTIALS": ""].merging(environment) { $1 })

@@ -1,0 +1,205 @@
+public import Foundation
+public import HTTP
+internal import Synchronization
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Bluesky: the post written with `com.atproto.repo.putRecord` under the record key chosen
+/// when it was queued, so writing it twice leaves one post; with its link and tag facets
+/// and a link card.
+///
+/// One session is kept in the state folder (mode 0600) and refreshed with its refresh token;
+/// Herald logs in with the app password only when there is no session or refreshing fails,
+/// because Bluesky locks accounts that log in too often.
+public final class BlueskyClient: NetworkClient {
+  /// The network, as jobs name it.
+  public let network = "bluesky"
+  /// The account posts go to.
+  public var account: String { handle }
+  /// Whether a repeated request is harmless.
+  public let isIdempotent = true
+  private let service: String
+  private let handle: String
+  private let password: String
+  private let sessionFile: URL
+  private let session = Mutex<Session?>(nil)
+
+  /// The session file's name in the state folder.
+  public static let sessionFileName = "bluesky-session.json"
+
+  struct Session: Codable, Equatable {
+    var did: String
+    var handle: String
+    var accessJwt: String
+    var refreshJwt: String
+  }
+
+  /// A client for `handle` on `service` (a PDS or `https://bsky.social`).
+  public init(service: String, handle: String, appPassword: String, stateFolder: URL) {
+    self.service = service.hasSuffix("/") ? String(service.dropLast()) : service
+    self.handle = handle
+    self.password = appPassword
+    self.sessionFile = stateFolder.appendingPathComponent(Self.sessionFileName)
+  }
+
+  /// Gets a session: the cached one, else a login.
+  public func prepare(http: HTTPClient, now: Date) throws(DeliveryError) {
+    if session.withLock({ $0 }) != nil { return }
+    if let data = try? Data(contentsOf: sessionFile),
+      let cached = try? JSONDecoder().decode(Session.self, from: data),
+      cached.handle.lowercased() == handle.lowercased()
+    {
+      session.withLock { $0 = cached }
+      return
+    }
+    try login(http: http)
+  }
+
+  /// Gets a fresh session: refresh first, log in only when that fails.
+  func renew(http: HTTPClient) throws(DeliveryError) {
+    if let refreshToken = session.withLock({ $0?.refreshJwt }) {
+      let request = HTTPRequest(
+        method: "POST", url: service + "/xrpc/com.atproto.server.refreshSession",
+        headers: [HTTPHeader(name: "Authorization", value: "Bearer " + refreshToken)])
+      if let response = try? http.send(request), response.status == 200,
+        let refreshed = parseSession(response.body)
+      {
+        try store(refreshed)
+        return
+      }
+    }
+    try login(http: http)
+  }
+
+  private func login(http: HTTPClient) throws(DeliveryError) {
+    struct Body: Encodable {
+      var identifier: String
+      var password: String
+    }
+    let request = HTTPRequest(
+      method: "POST", url: service + "/xrpc/com.atproto.server.createSession",
+      headers: [HTTPHeader(name: "Content-Type", value: "application/json")],
+      body: try JSON.encode(Body(identifier: handle, password: password)))
+    let response: HTTPResponse
+    do {
+      response = try http.send(request)
+    } catch {
+      throw DeliveryError("bluesky: cannot log in: \(error)")
+    }
+    guard response.status == 200, let created = parseSession(response.body) else {
+      let reason = JSON.message(response.body) ?? "HTTP \(response.status)"
+      throw DeliveryError("bluesky: cannot log in as \(handle): \(reason)")
+    }
+    try store(created)
+  }
+
+  private func parseSession(_ data: Data) -> Session? {
+    guard let object = JSON.object(data), let did = object["did"] as? String,
+      let access = object["accessJwt"] as? String, let refresh = object["refreshJwt"] as? String
+    else { return nil }
+    return Session(
+      did: did, handle: (object["handle"] as? String) ?? handle, accessJwt: access, refreshJwt: refresh)
+  }
+
+  private func store(_ new: Session) throws(DeliveryError) {
+    session.withLock { $0 = new }
+    guard let data = try? JSONEncoder().encode(new) else { return }
+    try SecureFile.write(data, to: sessionFile)
+  }
+
+  /// The request for `job`.
+  public func request(for job: Job, now: Date) throws(DeliveryError) -> HTTPRequest {
+    let current = session.withLock { $0 }
+    var record: [String: Any] = [
+      "$type": "app.bsky.feed.post",
+      "text": job.payload.text,
+      "createdAt": job.payload.createdAt,
+      "embed": [
+        "$type": "app.bsky.embed.external",
+        "external": [
+          "uri": job.payload.permalink,
+          "title": job.payload.title,
+          "description": job.payload.summary ?? "",
+        ],
+      ],
+    ]
+    if let language = job.payload.language { record["langs"] = [language] }
+    if let facets = job.payload.facetsJSON,
+      let parsed = try? JSONSerialization.jsonObject(with: Data(facets.utf8)) as? [Any], !parsed.isEmpty
+    {
+      record["facets"] = parsed
+    }
+    let body: [String: Any] = [
+      "repo": current?.did ?? handle,
+      "collection": "app.bsky.feed.post",
+      "rkey": job.payload.recordKey ?? "",
+      "record": record,
+    ]
+    guard
+      let data = try? JSONSerialization.data(
+        withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])
+    else { throw DeliveryError("bluesky: cannot encode the record") }
+    return HTTPRequest(
+      method: "POST", url: service + "/xrpc/com.atproto.repo.putRecord",
+      headers: [
+        HTTPHeader(name: "Authorization", value: "Bearer " + (current?.accessJwt ?? "")),
+        HTTPHeader(name: "Content-Type", value: "application/json"),
+      ],
+      body: data)
+  }
+
+  /// What the answer to `job`'s request means.
+  public func outcome(of response: HTTPResponse, for job: Job, now: Date) -> Outcome {
+    guard (200..<300).contains(response.status) else {
+      return .failure(response, now: now, message: JSON.message(response.body))
+    }
+    guard let uri = JSON.object(response.body)?["uri"] as? String else {
+      // putRecord under the same key is a no-op the second time: ask again for the URI.
+      return .retry(reason: "the server's answer had no record URI", after: nil)
+    }
+    return .sent(remoteID: uri)
+  }
+
+  /// Whether the answer says the access token expired, so a renewed session should resend.
+  func needsNewSession(_ response: HTTPResponse) -> Bool {
+    guard response.status == 400 || response.status == 401 else { return false }
+    let error = JSON.object(response.body)?["error"] as? String
+    return ["ExpiredToken", "InvalidToken", "AuthenticationRequired", "AuthMissing"].contains(error ?? "")
+  }
+
+  /// A record key in the TID format Bluesky uses: microseconds since 1970 and a clock id, in
+  /// sortable base32. Chosen once, when the job is queued.
+  public static func recordKey(at date: Date, clockID: UInt64) -> String {
+    let alphabet = Array("234567abcdefghijklmnopqrstuvwxyz")
+    let microseconds = UInt64(max(0, date.timeIntervalSince1970 * 1_000_000))
+    var value = (microseconds << 10) | (clockID & 0x3FF)
+    var characters = [Character](repeating: "2", count: 13)
+    for index in stride(from: 12, through: 0, by: -1) {
+      characters[index] = alphabet[Int(value & 31)]
+      value >>= 5
+    }
+    return String(characters)
+  }
+}
+
+/// Files that hold tokens: written atomically, readable by their owner only.
+enum SecureFile {
+  static func write(_ data: Data, to url: URL) throws(DeliveryError) {
+    let temporary = url.deletingLastPathComponent().appendingPathComponent(
+      ".\(url.lastPathComponent).\(getpid()).tmp")
+    let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+    guard descriptor >= 0 else {
+      throw DeliveryError(path: url.path, "cannot write: \(String(cString: strerror(errno)))")
+    }
+    fchmod(descriptor, 0o600)
+    let written = data.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+    let synced = fsync(descriptor) == 0
+    close(descriptor)
+    guard written == data.count, synced, rename(temporary.path, url.path) == 0 else {
+      unlink(temporary.path)
+      throw DeliveryError(path: url.path, "cannot write the session file")
+    }
+  }
+}

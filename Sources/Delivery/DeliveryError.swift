@@ -1,0 +1,16 @@
+/// Why delivery could not go on: the queue, a credential, a network's answer.
+public struct DeliveryError: Error, Sendable, CustomStringConvertible {
+  /// The file concerned (the queue database), when there is one.
+  public var path: String?
+  /// What went wrong, in words the user can act on. Never holds a secret.
+  public var message: String
+
+  /// Creates an error.
+  public init(path: String? = nil, _ message: String) {
+    self.path = path
+    self.message = message
+  }
+
+  /// `PATH: MESSAGE`.
+  public var description: String { path.map { "\($0): \(message)" } ?? message }
+}

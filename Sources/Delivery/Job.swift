@@ -1,0 +1,106 @@
+public import Foundation
+
+/// One social post for one network and account: what is sent, under which key, and where it
+/// stands. Its payload and idempotency key are frozen when it is queued.
+public struct Job: Sendable, Equatable, Codable {
+  /// The queue's id for it (`queue retry ID`).
+  public var id: Int64
+  /// The entry id of the post it announces.
+  public var postID: String
+  /// The post file, below the posts folder.
+  public var postPath: String
+  /// The network (`mastodon`, `bluesky`, `x`, `linkedin`, `webhook`).
+  public var network: String
+  /// Which account of the network: the server or handle, never a secret.
+  public var account: String
+  /// What is sent.
+  public var payload: Payload
+  /// The key that makes a repeated request the same request (Mastodon's Idempotency-Key).
+  public var idempotencyKey: String
+  /// Where it stands.
+  public var state: State
+  /// It is not sent before this (its due time, or the end of a back-off).
+  public var dueAt: Date
+  /// Attempts so far.
+  public var attempts: Int
+  /// The last failure, in the server's words when it gave some.
+  public var lastError: String?
+  /// The network's id for the post once sent (status id, `at://` URI, tweet id).
+  public var remoteID: String?
+  /// When it was queued.
+  public var createdAt: Date
+  /// When it was sent.
+  public var sentAt: Date?
+
+  /// Creates a job (the queue makes them; a dry run pretends).
+  public init(
+    id: Int64, postID: String, postPath: String, network: String, account: String, payload: Payload,
+    idempotencyKey: String, state: State, dueAt: Date, attempts: Int, lastError: String?, remoteID: String?,
+    createdAt: Date, sentAt: Date?
+  ) {
+    self.id = id
+    self.postID = postID
+    self.postPath = postPath
+    self.network = network
+    self.account = account
+    self.payload = payload
+    self.idempotencyKey = idempotencyKey
+    self.state = state
+    self.dueAt = dueAt
+    self.attempts = attempts
+    self.lastError = lastError
+    self.remoteID = remoteID
+    self.createdAt = createdAt
+    self.sentAt = sentAt
+  }
+
+  /// Where a job stands.
+  public enum State: String, Sendable, Codable, CaseIterable {
+    /// Waiting to be sent (maybe after a back-off).
+    case queued
+    /// Recorded as under way before the request went out; a crash leaves it here, and the
+    /// next run resolves it with the same key.
+    case sending
+    /// The network has it.
+    case sent
+    /// Failed for good, until `queue retry` or `queue cancel`.
+    case failed
+    /// Cancelled by `queue cancel`.
+    case cancelled
+  }
+}
+
+/// The content of a social post, fixed when it is queued so a retry sends the same request.
+public struct Payload: Sendable, Equatable, Codable {
+  /// The text, as composed for the network.
+  public var text: String
+  /// The post's permalink.
+  public var permalink: String
+  /// The post's title, for link cards.
+  public var title: String
+  /// The post's summary, for link cards.
+  public var summary: String?
+  /// The content language (`en`).
+  public var language: String?
+  /// Bluesky's facets, as JSON objects exactly as the record carries them.
+  public var facetsJSON: String?
+  /// Bluesky's record key: the same key makes a repeated write a no-op.
+  public var recordKey: String?
+  /// The record's creation time (Bluesky `createdAt`), fixed at queueing.
+  public var createdAt: String
+
+  /// Creates a payload.
+  public init(
+    text: String, permalink: String, title: String, summary: String?, language: String?,
+    facetsJSON: String?, recordKey: String?, createdAt: String
+  ) {
+    self.text = text
+    self.permalink = permalink
+    self.title = title
+    self.summary = summary
+    self.language = language
+    self.facetsJSON = facetsJSON
+    self.recordKey = recordKey
+    self.createdAt = createdAt
+  }
+}

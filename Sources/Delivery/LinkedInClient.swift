@@ -1,0 +1,124 @@
+public import Foundation
+public import HTTP
+
+/// LinkedIn: `POST /rest/posts` with an article card for the permalink. LinkedIn has no
+/// idempotency key, so a job a crash left under way is not sent again blindly.
+public struct LinkedInClient: NetworkClient {
+  /// The network, as jobs name it.
+  public let network = "linkedin"
+  /// The account posts go to.
+  public var account: String { author }
+  /// Whether a repeated request is harmless.
+  public let isIdempotent = false
+  private let server: String
+  private let token: String
+  private let author: String
+
+  /// The API version Herald speaks (`LinkedIn-Version`).
+  public static let apiVersion = "202505"
+
+  /// A client posting as `author` (`urn:li:organization:…` or `urn:li:person:…`).
+  public init(server: String, token: String, author: String) {
+    self.server = server.hasSuffix("/") ? String(server.dropLast()) : server
+    self.token = token
+    self.author = author
+  }
+
+  /// The request for `job`.
+  public func request(for job: Job, now: Date) throws(DeliveryError) -> HTTPRequest {
+    let body: [String: Any] = [
+      "author": author,
+      "commentary": Self.littleText(job.payload.text),
+      "visibility": "PUBLIC",
+      "distribution": [
+        "feedDistribution": "MAIN_FEED", "targetEntities": [], "thirdPartyDistributionChannels": [],
+      ],
+      "content": [
+        "article": [
+          "source": job.payload.permalink, "title": job.payload.title,
+          "description": job.payload.summary ?? "",
+        ]
+      ],
+      "lifecycleState": "PUBLISHED",
+      "isReshareDisabledByAuthor": false,
+    ]
+    guard
+      let data = try? JSONSerialization.data(
+        withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])
+    else { throw DeliveryError("linkedin: cannot encode the post") }
+    return HTTPRequest(
+      method: "POST", url: server + "/rest/posts",
+      headers: [
+        HTTPHeader(name: "Authorization", value: "Bearer " + token),
+        HTTPHeader(name: "Content-Type", value: "application/json"),
+        HTTPHeader(name: "LinkedIn-Version", value: Self.apiVersion),
+        HTTPHeader(name: "X-Restli-Protocol-Version", value: "2.0.0"),
+      ],
+      body: data)
+  }
+
+  /// What the answer to `job`'s request means.
+  public func outcome(of response: HTTPResponse, for job: Job, now: Date) -> Outcome {
+    if (200..<300).contains(response.status) { return .sent(remoteID: response.header("x-restli-id")) }
+    return .failure(response, now: now, message: JSON.message(response.body))
+  }
+
+  /// LinkedIn's "little text" format reserves these characters; escaped, they show as typed.
+  static func littleText(_ text: String) -> String {
+    var result = ""
+    for character in text {
+      if "\\|{}@[]()<>#*_~".contains(character) { result.append("\\") }
+      result.append(character)
+    }
+    return result
+  }
+}
+
+/// A webhook: Slack (`{"text"}`), Discord (`{"content"}`) or Herald's own JSON.
+public struct WebhookClient: NetworkClient {
+  /// The network, as jobs name it.
+  public let network = "webhook"
+  /// The account posts go to: the webhook's host only, since its URL is a secret.
+  public let account: String
+  /// Whether a repeated request is harmless.
+  public let isIdempotent = false
+  private let url: String
+  private let format: String
+
+  /// A client for the webhook at `url` (itself a secret: `account` holds only its host).
+  public init(url: String, format: String) {
+    self.url = url
+    self.format = format
+    account = "webhook:" + (URL(string: url)?.host ?? "unknown")
+  }
+
+  /// The request for `job`.
+  public func request(for job: Job, now: Date) throws(DeliveryError) -> HTTPRequest {
+    let body: [String: Any]
+    switch format {
+    case "slack": body = ["text": job.payload.text, "unfurl_links": true]
+    case "discord": body = ["content": job.payload.text, "allowed_mentions": ["parse": []]]
+    default:
+      body = [
+        "text": job.payload.text,
+        "post": [
+          "id": job.postID, "url": job.payload.permalink, "title": job.payload.title,
+          "summary": job.payload.summary ?? "",
+        ],
+      ]
+    }
+    guard
+      let data = try? JSONSerialization.data(
+        withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])
+    else { throw DeliveryError("webhook: cannot encode the message") }
+    return HTTPRequest(
+      method: "POST", url: url, headers: [HTTPHeader(name: "Content-Type", value: "application/json")],
+      body: data)
+  }
+
+  /// What the answer to `job`'s request means.
+  public func outcome(of response: HTTPResponse, for job: Job, now: Date) -> Outcome {
+    if (200..<300).contains(response.status) { return .sent(remoteID: nil) }
+    return .failure(response, now: now, message: JSON.message(response.body))
+  }
+}

@@ -1,0 +1,55 @@
+public import Foundation
+public import HTTP
+
+/// Mastodon: `POST /api/v1/statuses` with the job's `Idempotency-Key`, so the server keeps
+/// one status however often the request is repeated.
+public struct MastodonClient: NetworkClient {
+  /// The network, as jobs name it.
+  public let network = "mastodon"
+  /// The account posts go to.
+  public var account: String { server }
+  /// Whether a repeated request is harmless.
+  public let isIdempotent = true
+  private let server: String
+  private let token: String
+  private let visibility: String
+
+  /// A client for `server` with an access token (`write:statuses`).
+  public init(server: String, token: String, visibility: String = "public") {
+    self.server = server.hasSuffix("/") ? String(server.dropLast()) : server
+    self.token = token
+    self.visibility = visibility
+  }
+
+  private struct Body: Encodable {
+    var status: String
+    var visibility: String
+    var language: String?
+  }
+
+  /// The request for `job`.
+  public func request(for job: Job, now: Date) throws(DeliveryError) -> HTTPRequest {
+    HTTPRequest(
+      method: "POST", url: server + "/api/v1/statuses",
+      headers: [
+        HTTPHeader(name: "Authorization", value: "Bearer " + token),
+        HTTPHeader(name: "Content-Type", value: "application/json"),
+        HTTPHeader(name: "Idempotency-Key", value: job.idempotencyKey),
+      ],
+      body: try JSON.encode(
+        Body(status: job.payload.text, visibility: visibility, language: job.payload.language)))
+  }
+
+  /// What the answer to `job`'s request means.
+  public func outcome(of response: HTTPResponse, for job: Job, now: Date) -> Outcome {
+    guard (200..<300).contains(response.status) else {
+      return .failure(response, now: now, message: JSON.message(response.body))
+    }
+    // A success without the status in it: sending again with the same key is harmless and
+    // tells us its id.
+    guard let id = JSON.object(response.body)?["id"] as? String else {
+      return .retry(reason: "the server's answer had no status id", after: nil)
+    }
+    return .sent(remoteID: id)
+  }
+}

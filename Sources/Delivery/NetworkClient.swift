@@ -1,0 +1,132 @@
+public import Foundation
+public import HTTP
+
+/// One network's side of delivery: the request a job becomes, and what the answer means.
+public protocol NetworkClient: Sendable {
+  /// The network (`mastodon`…), as jobs name it.
+  var network: String { get }
+  /// The account posts go to: a server or handle, never a secret.
+  var account: String { get }
+  /// Whether sending the same job twice is harmless (the network dedupes by key), so a job a
+  /// crash left under way can simply be sent again.
+  var isIdempotent: Bool { get }
+  /// Gets ready to send (a login, say); called once per run before the first request.
+  func prepare(http: HTTPClient, now: Date) throws(DeliveryError)
+  /// The request for `job`.
+  func request(for job: Job, now: Date) throws(DeliveryError) -> HTTPRequest
+  /// What the network's answer means.
+  func outcome(of response: HTTPResponse, for job: Job, now: Date) -> Outcome
+}
+
+extension NetworkClient {
+  /// Nothing to prepare.
+  public func prepare(http: HTTPClient, now: Date) throws(DeliveryError) {}
+}
+
+/// What became of one request.
+public enum Outcome: Sendable, Equatable {
+  /// The network has the post.
+  case sent(remoteID: String?)
+  /// Try again later (after `after` if the server said when).
+  case retry(reason: String, after: Date?)
+  /// The network refuses; only `queue retry` or `queue cancel` changes that.
+  case failed(reason: String)
+  /// Rate-limited: this account waits until `until`; the job is tried again then.
+  case rateLimited(until: Date, reason: String)
+
+  /// The usual meaning of an HTTP status that is not a success: 408, 429 and 5xx are worth
+  /// retrying; any other 4xx is final, with the server's own message.
+  static func failure(_ response: HTTPResponse, now: Date, message: String?) -> Outcome {
+    let detail = message.map { "\(response.status): \($0)" } ?? "HTTP \(response.status)"
+    switch response.status {
+    case 429:
+      return .rateLimited(
+        until: RateLimit.resetDate(response, now: now) ?? now.addingTimeInterval(900), reason: detail)
+    case 408, 500...599:
+      return .retry(reason: detail, after: RateLimit.retryAfter(response, now: now))
+    default:
+      return .failed(reason: detail)
+    }
+  }
+}
+
+/// Reading the rate-limit headers each network sends.
+public enum RateLimit {
+  /// `Retry-After` as seconds or an HTTP date.
+  public static func retryAfter(_ response: HTTPResponse, now: Date) -> Date? {
+    guard let value = response.header("retry-after")?.trimmingCharacters(in: .whitespaces) else { return nil }
+    if let seconds = Double(value), seconds >= 0, seconds < 7 * 86_400 {
+      return now.addingTimeInterval(seconds)
+    }
+    let formatter = DateFormatter()
+    formatter.locale = Locale(identifier: "en_US_POSIX")
+    formatter.timeZone = TimeZone(secondsFromGMT: 0)
+    formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+    return formatter.date(from: value)
+  }
+
+  /// When the limit resets: `Retry-After`, else `X-RateLimit-Reset` / `ratelimit-reset` /
+  /// `x-rate-limit-reset` as ISO 8601 (Mastodon) or epoch seconds (Bluesky, X, mastodon-mock).
+  public static func resetDate(_ response: HTTPResponse, now: Date) -> Date? {
+    if let after = retryAfter(response, now: now) { return after }
+    for name in ["x-ratelimit-reset", "ratelimit-reset", "x-rate-limit-reset"] {
+      guard let value = response.header(name)?.trimmingCharacters(in: .whitespaces) else { continue }
+      if let epoch = Double(value), epoch > 1_000_000_000 { return Date(timeIntervalSince1970: epoch) }
+      if let seconds = Double(value), seconds >= 0 { return now.addingTimeInterval(seconds) }
+      if let date = ISO8601DateFormatter.withFractions.date(from: value)
+        ?? ISO8601DateFormatter().date(from: value)
+      {
+        return date
+      }
+    }
+    return nil
+  }
+
+  /// Whether the answer says no requests are left (`X-RateLimit-Remaining: 0`).
+  public static func exhausted(_ response: HTTPResponse) -> Bool {
+    for name in ["x-ratelimit-remaining", "ratelimit-remaining", "x-rate-limit-remaining"] {
+      if let value = response.header(name), Int(value.trimmingCharacters(in: .whitespaces)) == 0 {
+        return true
+      }
+    }
+    return false
+  }
+}
+
+extension ISO8601DateFormatter {
+  fileprivate static var withFractions: ISO8601DateFormatter {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    return formatter
+  }
+}
+
+/// Small JSON helpers for requests and answers.
+enum JSON {
+  /// `value` as compact JSON with sorted keys (the same job gives the same bytes).
+  static func encode(_ value: some Encodable) throws(DeliveryError) -> Data {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    do { return try encoder.encode(value) } catch { throw DeliveryError("cannot encode a request: \(error)") }
+  }
+
+  /// The top-level object of a JSON answer, if it is one.
+  static func object(_ data: Data) -> [String: Any]? {
+    (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+  }
+
+  /// The server's own words for an error: `error`, `message`, `detail`, `error_description`.
+  static func message(_ data: Data) -> String? {
+    guard let object = object(data) else {
+      let text = String(decoding: data.prefix(300), as: UTF8.self).trimmingCharacters(
+        in: .whitespacesAndNewlines)
+      return text.isEmpty || text.hasPrefix("<") ? nil : text
+    }
+    let parts = ["error", "message", "detail", "error_description", "title"].compactMap {
+      object[$0] as? String
+    }
+    var seen = Set<String>()
+    let unique = parts.filter { seen.insert($0).inserted }
+    return unique.isEmpty ? nil : unique.joined(separator: ": ")
+  }
+}

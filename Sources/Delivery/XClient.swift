@@ -1,0 +1,63 @@
+public import Foundation
+public import HTTP
+internal import OAuth1
+
+/// X: `POST /2/tweets` signed with OAuth 1.0a (HMAC-SHA1). X has no idempotency key; a
+/// repeated tweet is refused as "duplicate content", which tells Herald the first went out.
+public struct XClient: NetworkClient {
+  /// The network, as jobs name it.
+  public let network = "x"
+  /// The account posts go to.
+  public var account: String { server }
+  /// Whether a repeated request is harmless.
+  public let isIdempotent = true
+  private let server: String
+  private let credentials: OAuth1Credentials
+
+  /// A client for `server` (`https://api.x.com`) with a user's OAuth 1.0a keys.
+  public init(server: String, consumerKey: String, consumerSecret: String, token: String, tokenSecret: String)
+  {
+    self.server = server.hasSuffix("/") ? String(server.dropLast()) : server
+    credentials = OAuth1Credentials(
+      consumerKey: consumerKey, consumerSecret: consumerSecret, token: token, tokenSecret: tokenSecret)
+  }
+
+  private struct Body: Encodable {
+    var text: String
+  }
+
+  /// The request for `job`.
+  public func request(for job: Job, now: Date) throws(DeliveryError) -> HTTPRequest {
+    let url = server + "/2/tweets"
+    // The signature's timestamp is the real clock's: X refuses one more than minutes off.
+    let authorization = OAuth1.authorizationHeader(
+      method: "POST", url: url, credentials: credentials, nonce: Self.nonce(),
+      timestamp: Int(Date().timeIntervalSince1970))
+    return HTTPRequest(
+      method: "POST", url: url,
+      headers: [
+        HTTPHeader(name: "Authorization", value: authorization),
+        HTTPHeader(name: "Content-Type", value: "application/json"),
+      ],
+      body: try JSON.encode(Body(text: job.payload.text)))
+  }
+
+  /// What the answer to `job`'s request means.
+  public func outcome(of response: HTTPResponse, for job: Job, now: Date) -> Outcome {
+    if (200..<300).contains(response.status) {
+      let data = JSON.object(response.body)?["data"] as? [String: Any]
+      return .sent(remoteID: data?["id"] as? String)
+    }
+    let message = JSON.message(response.body)
+    if response.status == 403, message?.lowercased().contains("duplicate") == true {
+      return .sent(remoteID: nil)
+    }
+    return .failure(response, now: now, message: message)
+  }
+
+  private static func nonce() -> String {
+    let characters = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+    var generator = SystemRandomNumberGenerator()
+    return String((0..<32).map { _ in characters[Int(generator.next() % UInt64(characters.count))] })
+  }
+}

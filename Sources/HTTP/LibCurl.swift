@@ -1,0 +1,19 @@
+import CCurl
+
+/// libcurl's library-wide set-up, run once by the first request.
+///
+/// It is never undone with `curl_global_cleanup`: FoundationNetworking may share the library.
+private let globalInitResult: CURLcode = ccurl_global_init_all()
+
+/// The one place that starts libcurl.
+enum LibCurl {
+  /// Starts libcurl if this is the first call, and says why not if it could not be started.
+  static func ensureInitialized(url: String) throws(HTTPError) {
+    let code = globalInitResult
+    guard code == CURLE_OK else {
+      throw HTTPError(
+        kind: .transport, url: url,
+        message: "libcurl could not be initialised: \(String(cString: curl_easy_strerror(code)))")
+    }
+  }
+}

@@ -1,0 +1,248 @@
+public import Delivery
+internal import Feeds
+public import Foundation
+public import HTTP
+public import Logging
+public import Posts
+internal import Social
+
+/// `herald publish`: build the feeds, queue the social posts that are due, send what is due,
+/// and ping the WebSub hub. `dryRun` does all the deciding and none of the doing.
+public struct Publisher {
+  private let workspace: Workspace
+  private let credentials: Credentials
+  private let now: Date
+  private let logger: Logger
+  private let http: HTTPClient
+  private var configuration: HeraldConfiguration { workspace.configuration }
+
+  /// What a run did (or, dry, would do).
+  public struct Report {
+    /// The feed build.
+    public var build: BuildReport?
+    /// Feed files a dry run would write.
+    public var feedsToWrite: [String] = []
+    /// Jobs queued this run (dry: that would be).
+    public var queued: [Queue.NewJob] = []
+    /// Posts whose social post cannot be made, one diagnostic each.
+    public var problems: [Diagnostic] = []
+    /// The delivery.
+    public var delivery = Dispatcher.Report()
+    /// Requests a dry run would send, in order.
+    public var requests: [HTTPRequest] = []
+    /// Feeds the hub was told about.
+    public var pinged: [String] = []
+  }
+
+  /// A publisher for `workspace` at `now`.
+  public init(workspace: Workspace, credentials: Credentials, now: Date, logger: Logger) {
+    self.workspace = workspace
+    self.credentials = credentials
+    self.now = now
+    self.logger = logger
+    let configuration = workspace.configuration
+    self.http = HTTPClient(
+      configuration: .init(
+        connectTimeout: .milliseconds(Int(configuration.httpConnectTimeout * 1000)),
+        totalTimeout: .milliseconds(Int(configuration.httpTimeout * 1000)),
+        userAgent: "Herald/\(HeraldVersion.current)"))
+  }
+
+  /// The clients of the networks that are on.
+  public func clients() -> [any NetworkClient] {
+    let planner = SocialPlanner(configuration: configuration, credentials: credentials)
+    return planner.enabledNetworks.compactMap { network -> (any NetworkClient)? in
+      switch network {
+      case .mastodon:
+        MastodonClient(server: credentials["MASTODON_URL"]!, token: credentials["MASTODON_TOKEN"]!)
+      case .bluesky:
+        BlueskyClient(
+          service: credentials["BLUESKY_URL"] ?? "https://bsky.social",
+          handle: credentials["BLUESKY_HANDLE"]!,
+          appPassword: credentials["BLUESKY_APP_PASSWORD"]!, stateFolder: configuration.state.url)
+      case .x:
+        XClient(
+          server: credentials["X_URL"] ?? "https://api.x.com", consumerKey: credentials["X_CONSUMER_KEY"]!,
+          consumerSecret: credentials["X_CONSUMER_SECRET"]!, token: credentials["X_ACCESS_TOKEN"]!,
+          tokenSecret: credentials["X_ACCESS_TOKEN_SECRET"]!)
+      case .linkedin:
+        LinkedInClient(
+          server: credentials["LINKEDIN_URL"] ?? "https://api.linkedin.com",
+          token: credentials["LINKEDIN_TOKEN"]!,
+          author: credentials["LINKEDIN_AUTHOR"]!)
+      case .webhook:
+        WebhookClient(url: credentials["WEBHOOK_URL"]!, format: credentials["WEBHOOK_FORMAT"] ?? "json")
+      }
+    }
+  }
+
+  /// Publishes for real: the caller holds the `PublishLock`.
+  public func run() throws -> Report {
+    var report = Report()
+    report.build = try FeedBuild.run(workspace, credentials: credentials, now: now, logger: logger)
+    let clients = clients()
+    let queue = try Queue(folder: configuration.state.url, displayPath: configuration.state.displayPath)
+    for job in newJobs(clients: clients, queue: queue, problems: &report.problems) {
+      if try queue.enqueue(job, now: now) {
+        report.queued.append(job)
+        logger.info("queued \(job.network) post for \(job.payload.permalink)")
+      }
+    }
+    let social = configuration.social
+    var jitter = SystemRandomNumberGenerator()
+    report.delivery = try Dispatcher(
+      queue: queue, clients: clients, http: http,
+      settings: .init(maxPerRun: social.maxPerRun, minInterval: social.minInterval), now: now,
+      jitter: { Double.random(in: 0..<1, using: &jitter) }, logger: logger
+    ).run()
+    if let hub = credentials["WEBSUB_HUB"], let written = report.build?.outcome.written {
+      report.pinged = ping(hub: hub, changed: written)
+    }
+    return report
+  }
+
+  /// Decides everything a run would do, and changes nothing: no file, no queue, no request.
+  public func dryRun() throws -> Report {
+    var report = Report()
+    let entries = FeedEntry.prepare(workspace.published(at: now))
+    let files = try FeedPlanner.files(
+      for: entries, site: FeedBuild.site(configuration, credentials: credentials))
+    report.feedsToWrite = files.filter { file in
+      (try? Data(contentsOf: configuration.output.url.appendingPathComponent(file.path))) != file.data
+    }.map(\.path)
+
+    let clients = clients()
+    let queue = try Queue.existing(
+      folder: configuration.state.url, displayPath: configuration.state.displayPath)
+    report.queued = newJobs(clients: clients, queue: queue, problems: &report.problems)
+    var claimed: [String: Int] = [:]
+    var toSend:
+      [(
+        network: String, account: String, text: String, permalink: String,
+        build: (any NetworkClient) throws(DeliveryError) -> HTTPRequest
+      )] = []
+    let waiting =
+      (try queue?.all().filter { $0.state == .queued && $0.dueAt <= now || $0.state == .sending }) ?? []
+    for job in waiting {
+      toSend.append(
+        (
+          job.network, job.account, job.payload.text, job.payload.permalink,
+          { client throws(DeliveryError) in try client.request(for: job, now: now) }
+        ))
+    }
+    for (index, job) in report.queued.enumerated() {
+      let pretend = Job(
+        id: -Int64(index + 1), postID: job.postID, postPath: job.postPath, network: job.network,
+        account: job.account,
+        payload: job.payload, idempotencyKey: "(chosen when queued)", state: .queued, dueAt: job.dueAt,
+        attempts: 0,
+        lastError: nil, remoteID: nil, createdAt: now, sentAt: nil)
+      toSend.append(
+        (
+          job.network, job.account, job.payload.text, job.payload.permalink,
+          { client throws(DeliveryError) in try client.request(for: pretend, now: now) }
+        ))
+    }
+    let social = configuration.social
+    for item in toSend {
+      guard let client = clients.first(where: { $0.network == item.network && $0.account == item.account })
+      else { continue }
+      let key = item.network + " " + item.account
+      let cap = social.minInterval > 0 ? min(1, social.maxPerRun) : social.maxPerRun
+      let limits = try queue?.accountState(network: item.network, account: item.account)
+      if let blocked = limits?.blockedUntil, blocked > now { continue }
+      if social.minInterval > 0, let last = limits?.lastSentAt,
+        now.timeIntervalSince(last) < social.minInterval
+      {
+        continue
+      }
+      guard claimed[key, default: 0] < cap else { continue }
+      claimed[key, default: 0] += 1
+      report.requests.append(try item.build(client))
+    }
+    if let hub = credentials["WEBSUB_HUB"], !report.feedsToWrite.isEmpty {
+      report.requests += pingRequests(hub: hub, changed: report.feedsToWrite)
+    }
+    return report
+  }
+
+  /// The jobs due now that were never queued, each composed and frozen.
+  private func newJobs(clients: [any NetworkClient], queue: Queue?, problems: inout [Diagnostic]) -> [Queue
+    .NewJob]
+  {
+    let planner = SocialPlanner(configuration: configuration, credentials: credentials)
+    var jobs: [Queue.NewJob] = []
+    var generator = SystemRandomNumberGenerator()
+    for post in workspace.posts {
+      for client in clients {
+        guard let network = Network(rawValue: client.network),
+          case .at(let due) = planner.schedule(post, network: network, now: now), due <= now
+        else { continue }
+        if (try? queue?.contains(postID: post.id, network: client.network, account: client.account)) == true {
+          continue
+        }
+        guard let plan = planner.plans(for: post, networks: [network], now: now).first else { continue }
+        switch plan.post {
+        case .failure(let error):
+          problems.append(Diagnostic(.error, path: post.source.displayPath, "\(plan.networkName): \(error)"))
+        case .success(let composed):
+          let payload = Payload(
+            text: composed.text, permalink: post.permalink, title: post.title, summary: post.summary,
+            language: configuration.site.language,
+            facetsJSON: network == .bluesky ? Self.facetsJSON(composed) : nil,
+            recordKey: network == .bluesky
+              ? BlueskyClient.recordKey(at: now, clockID: UInt64.random(in: 0..<1024, using: &generator))
+              : nil,
+            createdAt: Timestamp.rfc3339(now))
+          jobs.append(
+            Queue.NewJob(
+              postID: post.id, postPath: post.source.relativePath, network: client.network,
+              account: client.account, payload: payload, dueAt: due))
+        }
+      }
+    }
+    return jobs
+  }
+
+  private static func facetsJSON(_ composed: ComposedPost) -> String? {
+    composed.facets.isEmpty ? nil : Facet.jsonString(composed.facets)
+  }
+
+  /// Tells the hub which feeds changed (WebSub `hub.mode=publish`); a failure is a warning.
+  private func ping(hub: String, changed: [String]) -> [String] {
+    var pinged: [String] = []
+    for request in pingRequests(hub: hub, changed: changed) {
+      do {
+        let response = try http.send(request)
+        if (200..<300).contains(response.status) {
+          pinged.append(request.url)
+        } else {
+          logger.warning("the WebSub hub answered \(response.status)")
+        }
+      } catch {
+        logger.warning("cannot reach the WebSub hub: \(error)")
+      }
+    }
+    return pinged
+  }
+
+  private func pingRequests(hub: String, changed: [String]) -> [HTTPRequest] {
+    let feeds = changed.filter { $0.hasSuffix(".xml") || $0.hasSuffix(".json") }.map {
+      configuration.feedsURL + $0
+    }
+    guard !feeds.isEmpty else { return [] }
+    let form = (["hub.mode=publish"] + feeds.map { "hub.url=" + Self.formEncode($0) }).joined(separator: "&")
+    return [
+      HTTPRequest(
+        method: "POST", url: hub,
+        headers: [HTTPHeader(name: "Content-Type", value: "application/x-www-form-urlencoded")],
+        body: Data(form.utf8))
+    ]
+  }
+
+  private static func formEncode(_ text: String) -> String {
+    var allowed = CharacterSet.alphanumerics
+    allowed.insert(charactersIn: "-._~")
+    return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+  }
+}

@@ -1,0 +1,112 @@
+import ArgumentParser
+import Delivery
+import Feeds
+import Foundation
+import HTTP
+import HeraldCore
+import Posts
+
+/// `herald publish`: the cron job.
+struct Publish: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Build the feeds, queue the social posts that are due, send what is due, ping the hub.")
+
+  @OptionGroup var options: GlobalOptions
+
+  @Flag(help: "Send nothing and change nothing; print each request that would be sent.")
+  var dryRun = false
+
+  func run() throws {
+    var console = options.console()
+    let configuration = try options.loadConfiguration(console: console)
+    let credentials = try options.loadCredentials(console: console)
+    console.secrets = credentials.secrets
+    let logger = options.logger(console: console)
+
+    // Taken before anything is read, so two runs never interleave; a dry run changes
+    // nothing and needs no lock.
+    var lock: PublishLock?
+    if !dryRun {
+      do {
+        lock = try PublishLock(folder: configuration.state)
+      } catch is PublishLock.Held {
+        console.write(
+          "\(configuration.state.displayPath)/\(PublishLock.fileName): error: another herald publish is running"
+        )
+        throw ExitCode(ExitStatus.locked)
+      } catch {
+        console.write(
+          "\(configuration.state.displayPath): error: cannot take the publish lock: \(error.localizedDescription)"
+        )
+        throw ExitCode(ExitStatus.usage)
+      }
+    }
+    defer { withExtendedLifetime(lock) {} }
+
+    let workspace = try Workspace.load(configuration, logger: logger)
+    workspace.diagnostics.forEach(console.report)
+    let publisher = Publisher(
+      workspace: workspace, credentials: credentials, now: options.instant, logger: logger)
+    let report: Publisher.Report
+    do {
+      report = dryRun ? try publisher.dryRun() : try publisher.run()
+    } catch let error as DeliveryError {
+      console.write("\(error.path ?? configuration.state.displayPath): error: \(error.message)")
+      throw ExitCode(ExitStatus.partialFailure)
+    } catch let error as FeedsError {
+      console.write("\(error.path ?? configuration.output.displayPath): error: \(error.message)")
+      throw ExitCode(ExitStatus.partialFailure)
+    }
+    report.problems.forEach(console.report)
+    for (job, reason) in report.delivery.failed {
+      console.write("\(job.postPath): error: \(job.network) job \(job.id) failed: \(reason)")
+    }
+
+    if dryRun {
+      console.say("Dry run: nothing was sent and nothing was changed.")
+      console.say(
+        "Feeds that would change: \(report.feedsToWrite.isEmpty ? "none" : report.feedsToWrite.joined(separator: ", "))"
+      )
+      console.say("Social posts that would be queued: \(report.queued.count)")
+      for request in report.requests { console.say(""); console.say(RequestPrinter.describe(request)) }
+    } else {
+      let delivery = report.delivery
+      console.say(
+        "Published: \(report.build?.outcome.written.count ?? 0) feed files written; "
+          + "\(report.queued.count) social posts queued, \(delivery.sent.count) sent, "
+          + "\(delivery.retrying.count) to retry, \(delivery.failed.count) failed"
+          + (delivery.rateLimited.isEmpty
+            ? "" : "; rate-limited: \(delivery.rateLimited.sorted().joined(separator: ", "))")
+          + (report.pinged.isEmpty ? "." : "; hub pinged."))
+    }
+    let invalid = workspace.invalidCount > 0 || !report.problems.isEmpty || !report.delivery.failed.isEmpty
+    if invalid { throw ExitCode(ExitStatus.partialFailure) }
+  }
+}
+
+/// Prints a request as `--dry-run` shows it: method, URL, headers (credentials redacted), body.
+enum RequestPrinter {
+  static let secretHeaders: Set<String> = ["authorization", "cookie", "x-api-key"]
+
+  static func describe(_ request: HTTPRequest) -> String {
+    var lines = ["\(request.method) \(redactedURL(request.url))"]
+    for header in request.headers {
+      let value = secretHeaders.contains(header.name.lowercased()) ? "[redacted]" : header.value
+      lines.append("\(header.name): \(value)")
+    }
+    if let body = request.body, !body.isEmpty {
+      lines.append("")
+      lines.append(String(decoding: body, as: UTF8.self))
+    }
+    return lines.joined(separator: "\n")
+  }
+
+  /// Webhook URLs carry their secret in the path: only the host is shown.
+  static func redactedURL(_ url: String) -> String {
+    guard let parsed = URL(string: url), let host = parsed.host else { return "[redacted URL]" }
+    let path = parsed.path
+    let known = ["/api/v1/statuses", "/xrpc/com.atproto.repo.putRecord", "/2/tweets", "/rest/posts"]
+    if known.contains(where: { path.hasSuffix($0) }) { return url }
+    return "\(parsed.scheme ?? "https")://\(host)\(parsed.port.map { ":\($0)" } ?? "")/[redacted]"
+  }
+}
