@@ -1,0 +1,52 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Webhooks (Slack, Discord, JSON) and the WebSub ping, received by a capturing server.
+@Suite(.serialized) struct WebhookHubTests {
+  func capture() throws -> BlueskyXDeliveryTests.Peer { try BlueskyXDeliveryTests.Peer("capture_server.py") }
+
+  func requests(_ peer: BlueskyXDeliveryTests.Peer) throws -> [[String: Any]] {
+    try peer.read()["requests"] as? [[String: Any]] ?? []
+  }
+
+  @Test(arguments: [("slack", "text"), ("discord", "content"), ("json", "text")])
+  func aWebhookGetsTheTextInItsFormat(format: String, key: String) throws {
+    let hook = try capture()
+    let site = try TestSite(extraSite: "social:\n  announce_since: 2025-01-01T00:00:00Z\n  max_age: 7d")
+    try site.post("zuul.md", title: "Zuul 12 is out", date: "2025-06-01T10:00:00Z")
+    let secretPath = "/services/T000/B000/s3cr3t-webhook-path"
+    try site.folder.write("credentials", "WEBHOOK_URL=\(hook.server.baseURL)\(secretPath)\nWEBHOOK_FORMAT=\(format)\n")
+    chmod(site.path("credentials"), 0o600)
+
+    let dry = try site.herald("publish", "--dry-run", "--credentials", "credentials", "--now", "2025-06-01T12:00:00Z")
+    #expect(dry.output.contains("POST \(hook.server.baseURL)/[redacted]"))
+    #expect(!dry.output.contains("s3cr3t-webhook-path"))
+    #expect(try requests(hook).isEmpty)
+
+    let run = try site.herald("publish", "--credentials", "credentials", "--now", "2025-06-01T12:00:00Z")
+    #expect(run.status == 0, "\(run.errors)")
+    let received = try requests(hook)
+    #expect(received.count == 1)
+    #expect(received.first?["path"] as? String == secretPath)
+    let body = try JSONSerialization.jsonObject(with: Data(((received.first?["body"] as? String) ?? "").utf8)) as? [String: Any]
+    #expect((body?[key] as? String)?.contains("#WeAreOpenInfra") == true)
+    #expect(!(run.output + run.errors).contains("s3cr3t-webhook-path"))
+  }
+
+  @Test func theHubIsPingedWhenAFeedChangedAndOnlyThen() throws {
+    let hub = try capture()
+    let site = try TestSite()
+    try site.post("a.md", title: "A", date: "2025-06-01T10:00:00Z")
+    try site.folder.write("credentials", "WEBSUB_HUB=\(hub.server.baseURL)/hub\n")
+    chmod(site.path("credentials"), 0o600)
+    #expect(try site.herald("publish", "--credentials", "credentials").status == 0)
+    let pings = try requests(hub)
+    #expect(pings.count == 1)
+    let form = (pings.first?["body"] as? String) ?? ""
+    #expect(form.hasPrefix("hub.mode=publish&hub.url="))
+    #expect(form.contains("hub.url=https%3A%2F%2Fopeninfra.org%2Ffeeds%2Fatom.xml"))
+    #expect(try site.herald("publish", "--credentials", "credentials").status == 0)
+    #expect(try requests(hub).count == 1, "nothing changed: no ping")
+  }
+}
