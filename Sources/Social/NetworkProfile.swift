@@ -20,6 +20,10 @@ public struct NetworkProfile: Sendable, Equatable {
   public let limit: Int?
   /// A second limit in UTF-8 bytes (Bluesky's 3,000), checked beside `limit`.
   public let maxUTF8Bytes: Int?
+  /// A second limit in Unicode scalars, checked beside `limit`: servers that speak a network's
+  /// API do not all count its way (mastodon-mock counts links at full length), so Mastodon
+  /// posts stay within the limit however a server counts.
+  public let maxScalars: Int?
   /// How the network counts.
   public let counting: Counting
   /// Whether posts carry rich-text facets (Bluesky).
@@ -29,13 +33,15 @@ public struct NetworkProfile: Sendable, Equatable {
 
   /// A profile with its own limit and counting, for networks and servers that differ.
   public init(
-    network: Network, name: String, limit: Int?, maxUTF8Bytes: Int? = nil, counting: Counting,
+    network: Network, name: String, limit: Int?, maxUTF8Bytes: Int? = nil, maxScalars: Int? = nil,
+    counting: Counting,
     hasFacets: Bool = false, defaultTemplate: String = NetworkProfile.standardTemplate
   ) {
     self.network = network
     self.name = name
     self.limit = limit
     self.maxUTF8Bytes = maxUTF8Bytes
+    self.maxScalars = maxScalars
     self.counting = counting
     self.hasFacets = hasFacets
     self.defaultTemplate = defaultTemplate
@@ -54,6 +60,7 @@ public struct NetworkProfile: Sendable, Equatable {
   /// Whether the network would take `text` as it stands.
   public func fits(_ text: String) -> Bool {
     if let maxUTF8Bytes, text.utf8.count > maxUTF8Bytes { return false }
+    if let maxScalars, text.unicodeScalars.count > maxScalars { return false }
     if counting == .twitterText {
       // X also refuses U+FFFE, U+FEFF and U+FFFF whatever the length.
       let result = TwitterText.parse(text)
@@ -83,8 +90,12 @@ public struct NetworkProfile: Sendable, Equatable {
     network: .linkedin, name: "LinkedIn", limit: 3000, counting: .utf16)
 
   /// Mastodon with the server's limit (500 unless the server says otherwise).
-  public static func mastodon(limit: Int = MastodonText.defaultLimit) -> NetworkProfile {
-    NetworkProfile(network: .mastodon, name: "Mastodon", limit: limit, counting: .mastodon)
+  ///
+  /// `linksInFull` also keeps the text within `limit` when links count at full length, as
+  /// some servers (mastodon-mock among them) count them.
+  public static func mastodon(limit: Int = MastodonText.defaultLimit, linksInFull: Bool = true) -> NetworkProfile {
+    NetworkProfile(
+      network: .mastodon, name: "Mastodon", limit: limit, maxScalars: linksInFull ? limit : nil, counting: .mastodon)
   }
 
   /// A webhook of the given format.

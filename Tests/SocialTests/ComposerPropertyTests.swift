@@ -54,7 +54,7 @@ struct ComposerPropertyTests {
   }
 
   static let profiles: [NetworkProfile] = [
-    .x, .bluesky, .mastodon(), .mastodon(limit: 120), .linkedin, .webhook(.discord),
+    .x, .bluesky, .mastodon(), .mastodon(limit: 120, linksInFull: false), .linkedin, .webhook(.discord),
     .webhook(.slack), .webhook(.json),
   ]
 

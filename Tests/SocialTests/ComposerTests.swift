@@ -194,7 +194,7 @@ struct ComposerTests {
     var parts = Self.parts
     parts.summary = "Read it at \(Self.permalink) today."
     parts.title = String(repeating: "word ", count: 200)
-    let post = try compose(parts, .mastodon(limit: 100))
+    let post = try compose(parts, .mastodon(limit: 100, linksInFull: false))
     #expect(count(Self.permalink, in: post.text) == 1)
     #expect(post.length <= 100)
   }
@@ -233,7 +233,7 @@ struct ComposerTests {
     parts.title = "#WeAreOpenInfraAndMoreAndMoreAndMore"
     parts.summary = ""
     parts.extraHashtags = []
-    let profile = NetworkProfile.mastodon(limit: 23 + 2 + 16 + 2 + 17)
+    let profile = NetworkProfile.mastodon(limit: 23 + 2 + 16 + 2 + 17, linksInFull: false)
     let post = try compose(parts, profile)
     let tags = Hashtags.occurrences(of: Hashtags.pattern(for: "#WeAreOpenInfra"), in: post.text)
     #expect(tags.count == 1)

@@ -52,6 +52,9 @@ def main(path, hashtag):
                     problems.append(f"{where}: twitter-text says invalid")
             elif network == "mastodon":
                 reference = graphemes(mastodon_countable(text))
+                # Servers that count links in full (mastodon-mock's len()) must take it too.
+                if len(text) > limit:
+                    problems.append(f"{where}: {len(text)} code points, over {limit} where links count in full")
             elif network == "bluesky":
                 reference = graphemes(text)
                 if len(text.encode("utf-8")) > 3000:
