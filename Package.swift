@@ -11,7 +11,7 @@ let swiftSettings: [SwiftSetting] = [
 
 let package = Package(
   name: "herald",
-  platforms: [.macOS(.v14)],
+  platforms: [.macOS(.v15)],
   products: [
     .executable(name: "herald", targets: ["herald"])
   ],
@@ -128,6 +128,12 @@ let package = Package(
     .testTarget(
       name: "FeedsTests",
       dependencies: ["Feeds", "Posts", "TestSupport"],
+      resources: [.copy("Fixtures")],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "HTTPTests",
+      dependencies: ["HTTP"],
       resources: [.copy("Fixtures")],
       swiftSettings: swiftSettings
     ),

@@ -50,4 +50,24 @@ static inline long ccurl_http_version_2tls(void) {
     return (long)CURL_HTTP_VERSION_2TLS;
 }
 
+// Not libcurl, but the HTTP module's only other C need: naming the thread that drives the
+// multi handle. Glibc declares pthread_setname_np only under _GNU_SOURCE, which Swift's Glibc
+// module is not built with, so the shim declares it (same signature as glibc's).
+#if defined(__linux__)
+#include <pthread.h>
+extern int pthread_setname_np(pthread_t thread, const char *name);
+
+/// Names the calling thread (at most 15 bytes on Linux), for debuggers, top -H and /proc.
+static inline void ccurl_name_current_thread(const char *name) {
+    (void)pthread_setname_np(pthread_self(), name);
+}
+#else
+#include <pthread.h>
+
+/// Names the calling thread, for debuggers and crash reports.
+static inline void ccurl_name_current_thread(const char *name) {
+    (void)pthread_setname_np(name);
+}
+#endif
+
 #endif

@@ -48,6 +48,7 @@ public final class Dispatcher {
   private let now: Date
   private let jitter: () -> Double
   private let logger: Logger
+  private let secrets: [String]
   private var prepared: Set<String> = []
   private var skipping: Set<String> = []
   private var claimed: [String: Int] = [:]
@@ -56,8 +57,9 @@ public final class Dispatcher {
   /// A dispatcher for `clients` (one per network) at `now`; `jitter` returns values in 0..<1.
   public init(
     queue: Queue, clients: [any NetworkClient], http: HTTPClient, settings: Settings, now: Date,
-    jitter: @escaping () -> Double, logger: Logger
+    jitter: @escaping () -> Double, logger: Logger, secrets: [String] = []
   ) {
+    self.secrets = secrets
     self.queue = queue
     self.clients = Dictionary(clients.map { ($0.network, $0) }, uniquingKeysWith: { first, _ in first })
     self.http = http
@@ -134,7 +136,7 @@ public final class Dispatcher {
         response = try http.send(try client.request(for: job, now: now))
       }
     } catch let error as HTTPError {
-      logger.warning("\(job.network): job \(job.id): \(error)")
+      logger.warning("\(job.network): job \(job.id): \(scrubbed(error.description))")
       if error.kind == .invalidURL || error.kind == .insecureURL {
         try fail(job, reason: error.description)
       } else {
@@ -163,7 +165,8 @@ public final class Dispatcher {
       try retry(job, reason: reason, after: after)
     case .failed(let reason):
       try fail(job, reason: reason)
-    case .rateLimited(let until, let reason):
+    case .rateLimited(let until, let rawReason):
+      let reason = scrubbed(rawReason)
       try queue.block(network: job.network, account: job.account, until: until)
       try queue.markRetry(job.id, error: reason, dueAt: until, now: now)
       report.retrying.append((job, reason))
@@ -173,7 +176,13 @@ public final class Dispatcher {
     }
   }
 
-  private func retry(_ job: Job, reason: String, after: Date?) throws(DeliveryError) {
+  /// `text` without any credential: errors are stored in the queue and printed.
+  private func scrubbed(_ text: String) -> String {
+    secrets.reduce(text) { $0.replacingOccurrences(of: $1, with: "[redacted]") }
+  }
+
+  private func retry(_ job: Job, reason rawReason: String, after: Date?) throws(DeliveryError) {
+    let reason = scrubbed(rawReason)
     guard job.attempts < settings.maxAttempts else {
       try fail(job, reason: "gave up after \(job.attempts) attempts: \(reason)")
       return
@@ -186,7 +195,8 @@ public final class Dispatcher {
     logger.warning("\(job.network): job \(job.id) will be retried: \(reason)")
   }
 
-  private func fail(_ job: Job, reason: String) throws(DeliveryError) {
+  private func fail(_ job: Job, reason rawReason: String) throws(DeliveryError) {
+    let reason = scrubbed(rawReason)
     try queue.markFailed(job.id, error: reason, now: now)
     report.failed.append((job, reason))
   }

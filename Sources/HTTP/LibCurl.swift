@@ -7,9 +7,14 @@ private let globalInitResult: CURLcode = ccurl_global_init_all()
 
 /// The one place that starts libcurl.
 enum LibCurl {
+  /// Starts libcurl if this is the first call; every path into libcurl goes through here first.
+  static func initialize() -> CURLcode {
+    globalInitResult
+  }
+
   /// Starts libcurl if this is the first call, and says why not if it could not be started.
   static func ensureInitialized(url: String) throws(HTTPError) {
-    let code = globalInitResult
+    let code = initialize()
     guard code == CURLE_OK else {
       throw HTTPError(
         kind: .transport, url: url,

@@ -20,13 +20,18 @@ final class TransferLoop: @unchecked Sendable {
 
   /// Makes the multi handle and starts the thread that drives it.
   init() {
+    // libcurl must be set up before its first handle; a failure there is reported by `send`.
+    _ = LibCurl.initialize()
     guard let multi = curl_multi_init() else {
       fatalError("libcurl could not allocate a multi handle: out of memory")
     }
     self.multi = multi
     // The thread keeps the loop alive until `stop` lets it finish; then deinit frees the handle.
-    let thread = Thread { [self] in run() }
-    thread.name = "HTTPClient I/O"
+    let thread = Thread { [self] in
+      Self.nameCurrentThread()
+      run()
+    }
+    thread.name = Self.threadName
     thread.start()
   }
 
@@ -44,6 +49,15 @@ final class TransferLoop: @unchecked Sendable {
   func stop() {
     inbox.withLock { $0.stopping = true }
     curl_multi_wakeup(multi)
+  }
+
+  /// How the thread shows up in debuggers, `top -H` and /proc (at most 15 bytes on Linux).
+  static let threadName = "HTTPClient I/O"
+
+  /// Foundation's `Thread.name` reaches the OS only if it wins a race with the thread's start,
+  /// so the thread names itself.
+  private static func nameCurrentThread() {
+    ccurl_name_current_thread(threadName)
   }
 
   private func run() {

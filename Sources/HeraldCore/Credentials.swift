@@ -33,10 +33,19 @@ public struct Credentials: Sendable, CustomStringConvertible {
   /// The keys that are set, sorted: safe to print.
   public var description: String { "Credentials(\(values.keys.sorted().joined(separator: ", ")))" }
 
-  /// Every value, for scrubbing secrets out of anything Herald prints.
+  /// Every secret value, for scrubbing out of anything Herald prints. A webhook's URL is a
+  /// secret too (Slack's and Discord's carry their token in the path).
   public var secrets: [String] {
-    values.filter { !$0.key.hasSuffix("_URL") && $0.key != "WEBHOOK_FORMAT" && $0.key != "BLUESKY_HANDLE" }
-      .map(\.value).filter { $0.count >= 4 }
+    var secrets = values.filter {
+      !$0.key.hasSuffix("_URL") && $0.key != "WEBHOOK_FORMAT" && $0.key != "BLUESKY_HANDLE"
+    }
+    .map(\.value)
+    if let webhook = values["WEBHOOK_URL"] {
+      secrets.append(webhook)
+      if let path = URL(string: webhook)?.path, path.count > 1 { secrets.append(path) }
+    }
+    // Longest first, so a value that contains another is scrubbed whole.
+    return secrets.filter { $0.count >= 4 }.sorted { $0.count > $1.count }
   }
 
   /// Reads `--credentials PATH`, else `$HERALD_CREDENTIALS`, else `./credentials` (which may

@@ -93,7 +93,7 @@ public struct Publisher {
     report.delivery = try Dispatcher(
       queue: queue, clients: clients, http: http,
       settings: .init(maxPerRun: social.maxPerRun, minInterval: social.minInterval), now: now,
-      jitter: { Double.random(in: 0..<1, using: &jitter) }, logger: logger
+      jitter: { Double.random(in: 0..<1, using: &jitter) }, logger: logger, secrets: credentials.secrets
     ).run()
     if let hub = credentials["WEBSUB_HUB"], let written = report.build?.outcome.written {
       report.pinged = ping(hub: hub, changed: written)

@@ -93,9 +93,12 @@ public struct NetworkProfile: Sendable, Equatable {
   ///
   /// `linksInFull` also keeps the text within `limit` when links count at full length, as
   /// some servers (mastodon-mock among them) count them.
-  public static func mastodon(limit: Int = MastodonText.defaultLimit, linksInFull: Bool = true) -> NetworkProfile {
+  public static func mastodon(limit: Int = MastodonText.defaultLimit, linksInFull: Bool = true)
+    -> NetworkProfile
+  {
     NetworkProfile(
-      network: .mastodon, name: "Mastodon", limit: limit, maxScalars: linksInFull ? limit : nil, counting: .mastodon)
+      network: .mastodon, name: "Mastodon", limit: limit, maxScalars: linksInFull ? limit : nil,
+      counting: .mastodon)
   }
 
   /// A webhook of the given format.

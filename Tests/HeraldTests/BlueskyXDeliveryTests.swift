@@ -5,7 +5,8 @@ import Testing
 /// Delivery to Bluesky and X, whose wire formats the tests' own servers check: sessions and
 /// refresh, putRecord with a fixed record key, facets, link cards, OAuth 1.0a signatures.
 @Suite(.serialized) struct BlueskyXDeliveryTests {
-  static let peers = Bundle.module.url(forResource: "Fixtures", withExtension: nil)!.appendingPathComponent("peers")
+  static let peers = Bundle.module.url(forResource: "Fixtures", withExtension: nil)!.appendingPathComponent(
+    "peers")
 
   /// One of the tests' peers, its state file read back as JSON.
   final class Peer {
@@ -13,9 +14,13 @@ import Testing
     let state: URL
 
     init(_ script: String, _ arguments: [String] = []) throws {
-      state = FileManager.default.temporaryDirectory.appendingPathComponent("herald-peer-\(UUID().uuidString).json")
+      state = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "herald-peer-\(UUID().uuidString).json")
       server = try ServerProcess(
-        ["python3", BlueskyXDeliveryTests.peers.appendingPathComponent(script).path, "--port", "{port}", "--state", state.path]
+        [
+          "python3", BlueskyXDeliveryTests.peers.appendingPathComponent(script).path, "--port", "{port}",
+          "--state", state.path,
+        ]
           + arguments)
     }
 
@@ -33,7 +38,9 @@ import Testing
 
   func site(credentials: String) throws -> TestSite {
     let site = try TestSite(
-      extraSite: "social:\n  announce_since: 2025-01-01T00:00:00Z\n  max_age: 7d\n  min_interval: 0s\nhttp:\n  timeout: 3s")
+      extraSite:
+        "social:\n  announce_since: 2025-01-01T00:00:00Z\n  max_age: 7d\n  min_interval: 0s\nhttp:\n  timeout: 3s"
+    )
     try site.post(
       "zuul.md", title: "Zuul 12 is out", date: "2025-06-01T10:00:00Z",
       extra: "seo:\n  description: Faster gating for everyone.\n  url: https://openinfra.org/blog/zuul-12")
@@ -53,14 +60,19 @@ import Testing
     let enumerator = FileManager.default.enumerator(atPath: site.path("state"))
     while let file = enumerator?.nextObject() as? String {
       let data = (try? Data(contentsOf: URL(fileURLWithPath: site.path("state/" + file)))) ?? Data()
-      for secret in secrets { #expect(data.range(of: Data(secret.utf8)) == nil, "state/\(file) holds a secret") }
+      for secret in secrets {
+        #expect(data.range(of: Data(secret.utf8)) == nil, "state/\(file) holds a secret")
+      }
     }
   }
 
   @Test func blueskyGetsOneRecordWithFacetsAndACardAndKeepsItsSession() throws {
-    let bluesky = try Peer("bluesky_server.py", ["--handle", "openinfra.test", "--password", Self.password, "--access-ttl", "2"])
+    let bluesky = try Peer(
+      "bluesky_server.py", ["--handle", "openinfra.test", "--password", Self.password, "--access-ttl", "2"])
     let site = try site(
-      credentials: "BLUESKY_URL=\(bluesky.server.baseURL)\nBLUESKY_HANDLE=openinfra.test\nBLUESKY_APP_PASSWORD=\(Self.password)\n")
+      credentials:
+        "BLUESKY_URL=\(bluesky.server.baseURL)\nBLUESKY_HANDLE=openinfra.test\nBLUESKY_APP_PASSWORD=\(Self.password)\n"
+    )
     let first = try publish(site, now: "2025-06-01T12:00:00Z")
     #expect(first.status == 0, "\(first.errors)")
     var state = try bluesky.read()
@@ -73,9 +85,14 @@ import Testing
     #expect(embed["uri"] as? String == "https://openinfra.org/blog/zuul-12")
     #expect(embed["title"] as? String == "Zuul 12 is out")
     let facets = try #require(record["facets"] as? [[String: Any]])
-    #expect(Set(facets.compactMap { $0["covers"] as? String }) == ["https://openinfra.org/blog/zuul-12", "#WeAreOpenInfra"])
+    #expect(
+      Set(facets.compactMap { $0["covers"] as? String }) == [
+        "https://openinfra.org/blog/zuul-12", "#WeAreOpenInfra",
+      ])
     #expect(state["logins"] as? Int == 1)
-    let mode = try FileManager.default.attributesOfItem(atPath: site.path("state/bluesky-session.json"))[.posixPermissions] as? Int
+    let mode =
+      try FileManager.default.attributesOfItem(atPath: site.path("state/bluesky-session.json"))[
+        .posixPermissions] as? Int
     #expect(mode == 0o600)
 
     // A second post, after the access token expired: refreshed, not a new login.
@@ -93,8 +110,11 @@ import Testing
   @Test func aBlueskyWriteWhoseAnswerWasLostIsNotDuplicated() throws {
     let bluesky = try Peer("bluesky_server.py", ["--handle", "openinfra.test", "--password", Self.password])
     let site = try site(
-      credentials: "BLUESKY_URL=\(bluesky.server.baseURL)\nBLUESKY_HANDLE=openinfra.test\nBLUESKY_APP_PASSWORD=\(Self.password)\n")
-    try bluesky.fault(#"{"path": "/xrpc/com.atproto.repo.putRecord", "status": 502, "times": 1, "commit": true}"#)
+      credentials:
+        "BLUESKY_URL=\(bluesky.server.baseURL)\nBLUESKY_HANDLE=openinfra.test\nBLUESKY_APP_PASSWORD=\(Self.password)\n"
+    )
+    try bluesky.fault(
+      #"{"path": "/xrpc/com.atproto.repo.putRecord", "status": 502, "times": 1, "commit": true}"#)
     #expect(try publish(site, now: "2025-06-01T12:00:00Z").status == 0)
     #expect(try publish(site, now: "2025-06-01T18:00:00Z").status == 0)
     let state = try bluesky.read()
@@ -105,7 +125,10 @@ import Testing
   @Test func xGetsASignedTweetAndALostAnswerIsResolvedByTheDuplicateCheck() throws {
     let x = try Peer(
       "x_server.py",
-      ["--consumer-key", "x-consumer-key", "--consumer-secret", Self.xSecrets[0], "--token", "x-token", "--token-secret", Self.xSecrets[1]])
+      [
+        "--consumer-key", "x-consumer-key", "--consumer-secret", Self.xSecrets[0], "--token", "x-token",
+        "--token-secret", Self.xSecrets[1],
+      ])
     let site = try site(
       credentials: """
         X_URL=\(x.server.baseURL)

@@ -16,10 +16,12 @@ import Testing
     let site = try TestSite(extraSite: "social:\n  announce_since: 2025-01-01T00:00:00Z\n  max_age: 7d")
     try site.post("zuul.md", title: "Zuul 12 is out", date: "2025-06-01T10:00:00Z")
     let secretPath = "/services/T000/B000/s3cr3t-webhook-path"
-    try site.folder.write("credentials", "WEBHOOK_URL=\(hook.server.baseURL)\(secretPath)\nWEBHOOK_FORMAT=\(format)\n")
+    try site.folder.write(
+      "credentials", "WEBHOOK_URL=\(hook.server.baseURL)\(secretPath)\nWEBHOOK_FORMAT=\(format)\n")
     chmod(site.path("credentials"), 0o600)
 
-    let dry = try site.herald("publish", "--dry-run", "--credentials", "credentials", "--now", "2025-06-01T12:00:00Z")
+    let dry = try site.herald(
+      "publish", "--dry-run", "--credentials", "credentials", "--now", "2025-06-01T12:00:00Z")
     #expect(dry.output.contains("POST \(hook.server.baseURL)/[redacted]"))
     #expect(!dry.output.contains("s3cr3t-webhook-path"))
     #expect(try requests(hook).isEmpty)
@@ -29,9 +31,31 @@ import Testing
     let received = try requests(hook)
     #expect(received.count == 1)
     #expect(received.first?["path"] as? String == secretPath)
-    let body = try JSONSerialization.jsonObject(with: Data(((received.first?["body"] as? String) ?? "").utf8)) as? [String: Any]
+    let body =
+      try JSONSerialization.jsonObject(with: Data(((received.first?["body"] as? String) ?? "").utf8))
+      as? [String: Any]
     #expect((body?[key] as? String)?.contains("#WeAreOpenInfra") == true)
     #expect(!(run.output + run.errors).contains("s3cr3t-webhook-path"))
+  }
+
+  @Test func anUnreachableWebhooksURLIsNeitherPrintedNorStored() throws {
+    let site = try TestSite(extraSite: "social:\n  announce_since: 2025-01-01T00:00:00Z\n  max_age: 7d")
+    try site.post("zuul.md", title: "Zuul 12 is out", date: "2025-06-01T10:00:00Z")
+    let port = try ServerProcess.freePort()
+    try site.folder.write("credentials", "WEBHOOK_URL=http://127.0.0.1:\(port)/hooks/s3cr3t-token-path\n")
+    chmod(site.path("credentials"), 0o600)
+    let run = try site.herald(
+      "publish", "--verbose", "--credentials", "credentials", "--now", "2025-06-01T12:00:00Z")
+    #expect(run.status == 0)
+    let list = try site.herald("queue", "list", "--json")
+    #expect(list.output.contains("could not connect"))
+    for text in [
+      run.output, run.errors, list.output,
+      try String(
+        decoding: Data(contentsOf: URL(fileURLWithPath: site.path("state/queue.sqlite"))), as: UTF8.self),
+    ] {
+      #expect(!text.contains("s3cr3t-token-path"))
+    }
   }
 
   @Test func theHubIsPingedWhenAFeedChangedAndOnlyThen() throws {

@@ -1,0 +1,66 @@
+import Dispatch
+import Foundation
+import HTTP
+import Synchronization
+import Testing
+
+@Suite("Concurrent sends", .serialized)
+struct ConcurrencyTests {
+  @Test("8 threads share one client and their requests overlap")
+  func eightThreads() throws {
+    let server = try TestServer("echo")
+    let client = HTTPClient()
+    let results = Mutex<[Int: Result<HTTPResponse, HTTPError>]>([:])
+    let group = DispatchGroup()
+    let start = ContinuousClock.now
+    for index in 0..<8 {
+      group.enter()
+      let url = server.url("/echo?delay=0.5&thread=\(index)")
+      let thread = Thread {
+        let result = Result { () throws(HTTPError) in
+          try client.send(HTTPRequest(method: "POST", url: url, body: Data("body \(index)".utf8)))
+        }
+        results.withLock { $0[index] = result }
+        group.leave()
+      }
+      thread.start()
+    }
+    #expect(group.wait(timeout: .now() + 20) == .success)
+    let elapsed = ContinuousClock.now - start
+    // One after another would take 4 s; together they take about 0.5 s.
+    #expect(elapsed < .seconds(2.5), "\(elapsed)")
+    let collected = results.withLock { $0 }
+    #expect(collected.count == 8)
+    for (index, result) in collected {
+      let echo = try Echo(result.get())
+      #expect(echo.path == "/echo?delay=0.5&thread=\(index)")
+      #expect(echo.bodyData == Data("body \(index)".utf8))
+    }
+  }
+
+  @Test("a released client stops its I/O thread")
+  func releasedClients() throws {
+    let server = try TestServer("echo")
+    var clients = (0..<20).map { _ in HTTPClient() }
+    for client in clients {
+      #expect(try client.send(HTTPRequest(method: "GET", url: server.url("/echo"))).status == 200)
+    }
+    #expect(Self.ioThreadCount() >= 20)
+    clients.removeAll()
+    // Threads end asynchronously; other suites running meanwhile own a few clients of their own.
+    let deadline = ContinuousClock.now + .seconds(5)
+    while Self.ioThreadCount() > 5 && ContinuousClock.now < deadline {
+      Thread.sleep(forTimeInterval: 0.05)
+    }
+    #expect(Self.ioThreadCount() <= 5)
+  }
+
+  /// The number of live threads named like the client's I/O thread, read from /proc.
+  static func ioThreadCount() -> Int {
+    let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+    return tasks.count { task in
+      let name = try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8)
+      return name?.trimmingCharacters(in: .whitespacesAndNewlines) == "HTTPClient I/O"
+    }
+  }
+}
