@@ -33,6 +33,8 @@ public struct FeedOutput: Sendable {
   /// Writes `files`, creating folders as needed.
   public func write(_ files: [FeedFile]) throws(FeedsError) -> Outcome {
     var outcome = Outcome()
+    let folders = Set(files.map { folder.appendingPathComponent($0.path).deletingLastPathComponent().path })
+    for path in folders { Self.removeLeftoverTemporaryFiles(in: path) }
     for file in files {
       let url = folder.appendingPathComponent(file.path)
       if (try? Data(contentsOf: url)) == file.data {
@@ -79,6 +81,19 @@ public struct FeedOutput: Sendable {
     if failure != 0 {
       unlink(temporary.path)
       throw FeedsError(path: displayPath, "cannot write: \(String(cString: strerror(failure)))")
+    }
+  }
+
+  /// Temporary files a killed run left behind (`.atom.xml.1234.tmp`): never read by anyone.
+  static func removeLeftoverTemporaryFiles(in directory: String) {
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+    for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") {
+      let middle = name.dropFirst().dropLast(4)
+      guard let dot = middle.lastIndex(of: "."), middle[middle.index(after: dot)...].allSatisfy(\.isNumber)
+      else {
+        continue
+      }
+      unlink(directory + "/" + name)
     }
   }
 

@@ -15,6 +15,9 @@ struct Herald: ParsableCommand {
   /// Runs the command line and turns every outcome into SPEC's exit codes, here and nowhere
   /// else: 0 all well, 1 some posts or deliveries failed, 2 usage or configuration, 75 locked.
   static func main() {
+    // Past a file size limit, write() should fail (and be reported, the old file kept) rather
+    // than the process die mid-file.
+    signal(SIGXFSZ, SIG_IGN)
     let status: Int32
     do {
       var command = try parseAsRoot()
