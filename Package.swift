@@ -120,6 +120,23 @@ let package = Package(
       path: "Tests/TestSupport",
       swiftSettings: swiftSettings
     ),
+    // Fuzz targets (`make fuzz`): libFuzzer entry points with -D FUZZING, else they replay the
+    // files named on their command line (the regression corpus).
+    .executableTarget(
+      name: "FuzzPosts",
+      dependencies: ["Posts", "Feeds"],
+      swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+      name: "FuzzSocial",
+      dependencies: ["Social"],
+      swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+      name: "FuzzCredentials",
+      dependencies: ["HeraldCore", "Delivery", "HTTP", "Posts"],
+      swiftSettings: swiftSettings
+    ),
     .testTarget(
       name: "PostsTests",
       dependencies: ["Posts", "TestSupport"],
@@ -154,7 +171,9 @@ let package = Package(
     .testTarget(
       name: "HeraldTests",
       // Depending on the executable makes `swift test` build the binary the tests run.
-      dependencies: ["herald", "HeraldCore", "Posts", "Feeds", "TestSupport"],
+      dependencies: [
+        "herald", "FuzzPosts", "FuzzSocial", "FuzzCredentials", "HeraldCore", "Posts", "Feeds", "TestSupport",
+      ],
       resources: [.copy("Fixtures")],
       swiftSettings: swiftSettings
     ),

@@ -87,6 +87,13 @@ public struct Credentials: Sendable, CustomStringConvertible {
     else {
       throw Diagnostic(.error, path: path, "cannot read the credentials file as UTF-8 text")
     }
+    return try parse(text, path: path, warnings: &warnings)
+  }
+
+  /// The `KEY=value` pairs of a credentials file's text (`export`, quotes and comments allowed).
+  public static func parse(_ text: String, path: String, warnings: inout [Diagnostic]) throws(Diagnostic)
+    -> [String: String]
+  {
     var values: [String: String] = [:]
     for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
       var line = rawLine.trimmingCharacters(in: .whitespaces.union(CharacterSet(charactersIn: "\r")))
