@@ -90,7 +90,7 @@ public final class Dispatcher {
       now: now, maxPerRun: settings.maxPerRun, minInterval: settings.minInterval, claimedThisRun: claimed,
       skipping: skipping.union(unconfigured))
     {
-      claimed[job.network + " " + job.account, default: 0] += 1
+      claimed[Queue.accountKey(job), default: 0] += 1
       guard let client = client(for: job) else {
         // Not an attempt: put it back as it was.
         try queue.markRetry(job.id, error: "\(job.network) is not configured", dueAt: job.dueAt, now: now)

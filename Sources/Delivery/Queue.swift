@@ -186,12 +186,13 @@ public final class Queue {
     try database.transaction { () throws(DeliveryError) -> Job? in
       let due = try jobs(where: "state = 'queued' AND due_at <= ?", [.real(now.timeIntervalSince1970)])
       for job in due where !skipping.contains(job.network) {
-        guard claimedThisRun[job.network + " " + job.account, default: 0] < maxPerRun else { continue }
         let limits = try accountState(network: job.network, account: job.account)
-        if let blocked = limits.blockedUntil, blocked > now { continue }
-        if minInterval > 0, let last = limits.lastSentAt, now.timeIntervalSince(last) < minInterval {
-          continue
-        }
+        guard
+          Self.mayClaim(
+            job, lastSentAt: limits.lastSentAt, blockedUntil: limits.blockedUntil,
+            claimedThisRun: claimedThisRun[Self.accountKey(job), default: 0], now: now, maxPerRun: maxPerRun,
+            minInterval: minInterval)
+        else { continue }
         try database.query(
           "UPDATE jobs SET state = 'sending', attempts = attempts + 1, updated_at = ? WHERE id = ? AND state = 'queued'",
           [.real(now.timeIntervalSince1970), .integer(job.id)])
@@ -203,6 +204,22 @@ public final class Queue {
       return nil
     }
   }
+
+  /// The pacing rules, for real runs and dry ones alike: an account that is rate-limited, or
+  /// posted less than `minInterval` ago, or already posted `maxPerRun` times this run, waits.
+  public static func mayClaim(
+    _ job: Job, lastSentAt: Date?, blockedUntil: Date?, claimedThisRun: Int, now: Date, maxPerRun: Int,
+    minInterval: TimeInterval
+  ) -> Bool {
+    if let blockedUntil, blockedUntil > now { return false }
+    if minInterval > 0, let lastSentAt, now.timeIntervalSince(lastSentAt) < minInterval { return false }
+    // Two posts in one run would come less than `minInterval` apart.
+    let cap = minInterval > 0 ? min(1, maxPerRun) : maxPerRun
+    return claimedThisRun < cap
+  }
+
+  /// The key `claimedThisRun` counts by.
+  public static func accountKey(_ job: Job) -> String { job.network + " " + job.account }
 
   /// Counts another attempt at a job a crash left under way.
   public func markAttempt(_ id: Int64, now: Date) throws(DeliveryError) {

@@ -115,50 +115,36 @@ public struct Publisher {
     let queue = try Queue.existing(
       folder: configuration.state.url, displayPath: configuration.state.displayPath)
     report.queued = newJobs(clients: clients, queue: queue, problems: &report.problems)
-    var claimed: [String: Int] = [:]
-    var toSend:
-      [(
-        network: String, account: String, text: String, permalink: String,
-        build: (any NetworkClient) throws(DeliveryError) -> HTTPRequest
-      )] = []
+    // What a real run would claim: jobs already due in the queue (and any a crash left under
+    // way), then the new ones, under the same pacing rules.
     let waiting =
-      (try queue?.all().filter { $0.state == .queued && $0.dueAt <= now || $0.state == .sending }) ?? []
-    for job in waiting {
-      toSend.append(
-        (
-          job.network, job.account, job.payload.text, job.payload.permalink,
-          { client throws(DeliveryError) in try client.request(for: job, now: now) }
-        ))
-    }
-    for (index, job) in report.queued.enumerated() {
-      let pretend = Job(
+      try queue?.all().filter { $0.state == .sending || $0.state == .queued && $0.dueAt <= now } ?? []
+    let new = report.queued.enumerated().map { index, job in
+      Job(
         id: -Int64(index + 1), postID: job.postID, postPath: job.postPath, network: job.network,
         account: job.account,
         payload: job.payload, idempotencyKey: "(chosen when queued)", state: .queued, dueAt: job.dueAt,
         attempts: 0,
         lastError: nil, remoteID: nil, createdAt: now, sentAt: nil)
-      toSend.append(
-        (
-          job.network, job.account, job.payload.text, job.payload.permalink,
-          { client throws(DeliveryError) in try client.request(for: pretend, now: now) }
-        ))
     }
     let social = configuration.social
-    for item in toSend {
-      guard let client = clients.first(where: { $0.network == item.network && $0.account == item.account })
-      else { continue }
-      let key = item.network + " " + item.account
-      let cap = social.minInterval > 0 ? min(1, social.maxPerRun) : social.maxPerRun
-      let limits = try queue?.accountState(network: item.network, account: item.account)
-      if let blocked = limits?.blockedUntil, blocked > now { continue }
-      if social.minInterval > 0, let last = limits?.lastSentAt,
-        now.timeIntervalSince(last) < social.minInterval
-      {
+    var claimed: [String: Int] = [:]
+    for job in waiting.sorted(by: { $0.dueAt < $1.dueAt }) + new {
+      guard let client = clients.first(where: { $0.network == job.network && $0.account == job.account })
+      else {
         continue
       }
-      guard claimed[key, default: 0] < cap else { continue }
+      let limits = try queue?.accountState(network: job.network, account: job.account)
+      let key = Queue.accountKey(job)
+      guard
+        job.state == .sending
+          || Queue.mayClaim(
+            job, lastSentAt: limits?.lastSentAt, blockedUntil: limits?.blockedUntil,
+            claimedThisRun: claimed[key, default: 0], now: now, maxPerRun: social.maxPerRun,
+            minInterval: social.minInterval)
+      else { continue }
       claimed[key, default: 0] += 1
-      report.requests.append(try item.build(client))
+      report.requests.append(try client.request(for: job, now: now))
     }
     if let hub = credentials["WEBSUB_HUB"], !report.feedsToWrite.isEmpty {
       report.requests += pingRequests(hub: hub, changed: report.feedsToWrite)

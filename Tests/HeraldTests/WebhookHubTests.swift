@@ -73,4 +73,25 @@ import Testing
     #expect(try site.herald("publish", "--credentials", "credentials").status == 0)
     #expect(try requests(hub).count == 1, "nothing changed: no ping")
   }
+
+  @Test func catchingUpIsPacedAndTheDryRunSaysSoToo() throws {
+    let hook = try capture()
+    let site = try TestSite(
+      extraSite:
+        "social:\n  announce_since: 2025-01-01T00:00:00Z\n  max_age: 7d\n  max_per_run: 5\n  min_interval: 10m"
+    )
+    for day in 1...3 { try site.post("p\(day).md", title: "Post \(day)", date: "2025-06-0\(day)T10:00:00Z") }
+    try site.folder.write("credentials", "WEBHOOK_URL=\(hook.server.baseURL)/h\nWEBHOOK_FORMAT=json\n")
+    chmod(site.path("credentials"), 0o600)
+    let dry = try site.herald(
+      "publish", "--dry-run", "--credentials", "credentials", "--now", "2025-06-04T00:00:00Z")
+    #expect(dry.output.components(separatedBy: "POST ").count - 1 == 1, "\(dry.output)")
+    #expect(dry.output.contains("Social posts that would be queued: 3"))
+    // One at 00:00, none at 00:05 (too soon), one at 00:10, the last at 00:20, then nothing.
+    for (minute, expected) in [(0, 1), (5, 1), (10, 2), (20, 3), (30, 3)] {
+      let now = "2025-06-04T00:\(minute < 10 ? "0" : "")\(minute):00Z"
+      #expect(try site.herald("publish", "--credentials", "credentials", "--now", now).status == 0)
+      #expect(try requests(hook).count == expected, "at 00:\(minute)")
+    }
+  }
 }
