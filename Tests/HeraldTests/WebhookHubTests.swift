@@ -94,4 +94,34 @@ import Testing
       #expect(try requests(hook).count == expected, "at 00:\(minute)")
     }
   }
+
+  @Test func linkedInGetsAPostWithAnArticleCard() throws {
+    let linkedin = try BlueskyXDeliveryTests.Peer("capture_server.py", ["--status", "201"])
+    let site = try TestSite(extraSite: "social:\n  announce_since: 2025-01-01T00:00:00Z\n  max_age: 7d")
+    try site.post(
+      "zuul.md", title: "Zuul 12 (finally) is out", date: "2025-06-01T10:00:00Z",
+      extra: "seo:\n  description: Faster gating.")
+    try site.folder.write(
+      "credentials",
+      "LINKEDIN_URL=\(linkedin.server.baseURL)\nLINKEDIN_TOKEN=li-t0ken-secret\nLINKEDIN_AUTHOR=urn:li:organization:42\n"
+    )
+    chmod(site.path("credentials"), 0o600)
+    let run = try site.herald("publish", "--credentials", "credentials", "--now", "2025-06-01T12:00:00Z")
+    #expect(run.status == 0, "\(run.errors)")
+    let request = try #require(try requests(linkedin).first)
+    #expect(request["path"] as? String == "/rest/posts")
+    let headers = request["headers"] as? [String: String] ?? [:]
+    #expect(headers["linkedin-version"] != nil && headers["x-restli-protocol-version"] == "2.0.0")
+    let body =
+      try JSONSerialization.jsonObject(with: Data(((request["body"] as? String) ?? "").utf8))
+      as? [String: Any]
+    #expect(body?["author"] as? String == "urn:li:organization:42")
+    #expect(body?["lifecycleState"] as? String == "PUBLISHED")
+    // LinkedIn's little text: reserved characters escaped, so they show as typed.
+    #expect((body?["commentary"] as? String)?.contains("Zuul 12 \\(finally\\) is out") == true)
+    #expect((body?["commentary"] as? String)?.contains("\\#WeAreOpenInfra") == true)
+    let article = (body?["content"] as? [String: Any])?["article"] as? [String: Any]
+    #expect(article?["source"] as? String == "https://openinfra.org/blog/zuul")
+    #expect(!(run.output + run.errors).contains("li-t0ken-secret"))
+  }
 }
