@@ -92,8 +92,7 @@ public final class Dispatcher {
     {
       claimed[Queue.accountKey(job), default: 0] += 1
       guard let client = client(for: job) else {
-        // Not an attempt: put it back as it was.
-        try queue.markRetry(job.id, error: "\(job.network) is not configured", dueAt: job.dueAt, now: now)
+        try queue.unclaim(job.id, now: now)
         continue
       }
       try send(job, with: client)

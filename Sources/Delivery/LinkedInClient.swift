@@ -89,7 +89,8 @@ public struct WebhookClient: NetworkClient {
   public init(url: String, format: String) {
     self.url = url
     self.format = format
-    account = "webhook:" + (URL(string: url)?.host ?? "unknown")
+    let parsed = URL(string: url)
+    account = "webhook:" + (parsed?.host ?? "unknown") + (parsed?.port.map { ":\($0)" } ?? "")
   }
 
   /// The request for `job`.

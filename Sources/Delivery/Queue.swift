@@ -221,6 +221,13 @@ public final class Queue {
   /// The key `claimedThisRun` counts by.
   public static func accountKey(_ job: Job) -> String { job.network + " " + job.account }
 
+  /// Hands back a claimed job that was not tried after all, as it was before.
+  public func unclaim(_ id: Int64, now: Date) throws(DeliveryError) {
+    try database.query(
+      "UPDATE jobs SET state = 'queued', attempts = attempts - 1, updated_at = ? WHERE id = ? AND state = 'sending'",
+      [.real(now.timeIntervalSince1970), .integer(id)])
+  }
+
   /// Counts another attempt at a job a crash left under way.
   public func markAttempt(_ id: Int64, now: Date) throws(DeliveryError) {
     try database.query(

@@ -124,4 +124,23 @@ import Testing
     #expect(article?["source"] as? String == "https://openinfra.org/blog/zuul")
     #expect(!(run.output + run.errors).contains("li-t0ken-secret"))
   }
+
+  @Test func jobsNeverGoToAnotherAccount() throws {
+    let site = try TestSite(extraSite: "social:\n  announce_since: 2025-01-01T00:00:00Z\n  max_age: 7d")
+    try site.post("zuul.md", title: "Zuul 12 is out", date: "2025-06-01T10:00:00Z")
+    let gone = try ServerProcess.freePort()
+    try site.folder.write("credentials", "WEBHOOK_URL=http://127.0.0.1:\(gone)/old\n")
+    chmod(site.path("credentials"), 0o600)
+    #expect(
+      try site.herald("publish", "--credentials", "credentials", "--now", "2025-06-01T12:00:00Z").status == 0)
+    let hook = try capture()
+    try site.folder.write("credentials", "WEBHOOK_URL=\(hook.server.baseURL)/new\n")
+    let moved = try site.herald("publish", "--credentials", "credentials", "--now", "2025-06-01T18:00:00Z")
+    #expect(moved.status == 0, "\(moved.errors)")
+    // The new account gets the post once; the old account's job waits for its account.
+    #expect(try requests(hook).count == 1)
+    let list = try site.herald("queue", "list", "--json")
+    #expect(list.output.contains("\"state\" : \"queued\""))
+    #expect(list.output.contains("\"state\" : \"sent\""))
+  }
 }
