@@ -17,7 +17,23 @@ PYTHON_TEST_PACKAGES = feedparser feedparser-rs twitter-text-parser regex mastod
 
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps test-deps build run test lint format clean
+# Fuzzing: libFuzzer with AddressSanitizer, FUZZ_SECONDS per target, seeds from Tests/Fuzz/seeds
+# (and the real posts in ../shared for FuzzPosts). A crash input lands in .build-fuzz/artifacts;
+# copy it to Tests/Fuzz/regressions/TARGET, which `make test` replays, and fix the bug.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS = FuzzPosts FuzzSocial FuzzCredentials
+FUZZ_BUILD = .build-fuzz
+SHARED ?= ../shared
+# lld, not gold: gold crashes reporting link errors in libFuzzer's archive. C targets built from
+# source (Yams' libyaml, BoringSSL) are instrumented too.
+FUZZ_SWIFT_FLAGS = -c release --scratch-path $(FUZZ_BUILD) \
+	-Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING -Xswiftc -use-ld=lld \
+	-Xcc -fsanitize=fuzzer-no-link,address
+# Leak reports would only name caches built once per process (compiled regexes); Swift's own
+# crash handler confuses ASan after a fatalError.
+FUZZ_ENV = ASAN_OPTIONS=detect_leaks=0 SWIFT_BACKTRACE=enable=no
+
+.PHONY: all deps test-deps build run test lint format clean fuzz
 
 all: build
 
@@ -63,5 +79,17 @@ lint:
 format:
 	$(SWIFT) format --in-place --recursive Package.swift Sources Tests
 
+fuzz: deps
+	@for t in $(FUZZ_TARGETS); do $(SWIFT) build $(FUZZ_SWIFT_FLAGS) --product $$t || exit 1; done
+	@status=0; for t in $(FUZZ_TARGETS); do \
+		seeds=Tests/Fuzz/seeds/$$(echo $${t#Fuzz} | tr A-Z a-z); \
+		extra=; [ $$t = FuzzPosts ] && [ -d $(SHARED)/corpus/osf-blog ] && extra=$(SHARED)/corpus/osf-blog; \
+		mkdir -p $(FUZZ_BUILD)/corpus/$$t $(FUZZ_BUILD)/artifacts/$$t; \
+		echo "== $$t: $(FUZZ_SECONDS)s from $$seeds $$extra"; \
+		$(FUZZ_ENV) $(FUZZ_BUILD)/release/$$t $(FUZZ_BUILD)/corpus/$$t $$seeds $$extra \
+			-max_total_time=$(FUZZ_SECONDS) -timeout=20 -max_len=65536 \
+			-artifact_prefix=$(FUZZ_BUILD)/artifacts/$$t/ -print_final_stats=1 || status=1; \
+	done; exit $$status
+
 clean:
-	rm -rf .build feeds/public feeds/state
+	rm -rf .build $(FUZZ_BUILD) feeds/public feeds/state

@@ -32,8 +32,12 @@ func fuzzOne(_ data: Data) {
     _ = try Credentials.parse(text, path: "credentials", warnings: &warnings)
   } catch {
     // Errors name the line, never its content: it may be a secret.
+    // Literal search: Foundation's default comparison skips ignorable scalars such as U+0000,
+    // so "e" and twelve NULs would be "found" in "expected KEY=value".
     for line in text.split(separator: "\n") where line.count > 12 && !line.contains("=") {
-      if error.message.contains(line) { fatalError("a credentials line was echoed: \(error.message)") }
+      if error.message.range(of: line, options: .literal) != nil {
+        fatalError("a credentials line was echoed: \(error.message)")
+      }
     }
   }
 
@@ -68,6 +72,14 @@ func fuzzOne(_ data: Data) {
     _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
     _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
   ) -> CInt
+
+  // libFuzzer's archive carries its own main (never run: SwiftPM's --defsym main=<Target>_main
+  // wins), which still needs this symbol to link.
+  @_cdecl("LLVMFuzzerTestOneInput")
+  func fuzzerTestOneInput(_ bytes: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
+    fuzzOne(bytes.map { Data(bytes: $0, count: count) } ?? Data())
+    return 0
+  }
 #endif
 
 @main enum Main {
@@ -75,11 +87,7 @@ func fuzzOne(_ data: Data) {
     #if FUZZING
       var argc = CommandLine.argc
       var argv = CommandLine.unsafeArgv
-      exit(
-        runFuzzerDriver(&argc, &argv) { bytes, count in
-          fuzzOne(bytes.map { Data(bytes: $0, count: count) } ?? Data())
-          return 0
-        })
+      exit(runFuzzerDriver(&argc, &argv, fuzzerTestOneInput))
     #else
       // Replay: the files named on the command line, as the regression tests run them.
       for path in CommandLine.arguments.dropFirst() {

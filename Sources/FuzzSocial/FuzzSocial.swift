@@ -41,6 +41,14 @@ func fuzzOne(_ data: Data) {
     _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
     _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
   ) -> CInt
+
+  // libFuzzer's archive carries its own main (never run: SwiftPM's --defsym main=<Target>_main
+  // wins), which still needs this symbol to link.
+  @_cdecl("LLVMFuzzerTestOneInput")
+  func fuzzerTestOneInput(_ bytes: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
+    fuzzOne(bytes.map { Data(bytes: $0, count: count) } ?? Data())
+    return 0
+  }
 #endif
 
 @main enum Main {
@@ -48,11 +56,7 @@ func fuzzOne(_ data: Data) {
     #if FUZZING
       var argc = CommandLine.argc
       var argv = CommandLine.unsafeArgv
-      exit(
-        runFuzzerDriver(&argc, &argv) { bytes, count in
-          fuzzOne(bytes.map { Data(bytes: $0, count: count) } ?? Data())
-          return 0
-        })
+      exit(runFuzzerDriver(&argc, &argv, fuzzerTestOneInput))
     #else
       // Replay: the files named on the command line, as the regression tests run them.
       for path in CommandLine.arguments.dropFirst() {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Hashtag spelling and matching: what counts as "the same tag" in a post.
 enum Hashtags {
@@ -22,11 +23,20 @@ enum Hashtags {
   }
 
   /// Matches `tag` (`#Name`) as a whole tag, in any case: `#NameMore` is another tag.
+  /// Compiled once per tag: a site has a handful, and compiling is most of a composition's cost.
   static func pattern(for tag: String) -> ICUPattern {
+    if let cached = compiled.withLock({ $0[tag] }) { return cached }
     let name = NSRegularExpression.escapedPattern(for: String(tag.dropFirst()))
-    return ICUPattern(
+    let pattern = ICUPattern(
       "[#\\uFF03]\(name)(?![\\p{L}\\p{M}\\p{N}_\\u200C\\u200D])", caseInsensitive: true)
+    compiled.withLock { cache in
+      if cache.count > 256 { cache.removeAll() }
+      cache[tag] = pattern
+    }
+    return pattern
   }
+
+  private static let compiled = Mutex<[String: ICUPattern]>([:])
 
   /// UTF-16 ranges of `tag` as a whole tag in `text`.
   static func occurrences(of pattern: ICUPattern, in text: String) -> [NSRange] {

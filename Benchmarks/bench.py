@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""Herald's benchmark: `make bench`.
+
+Generates synthetic archives like the real blog (front matter as the seed post, about 7 KB
+of Markdown each, with headings, links, lists and images), then times, side by side in one
+run and pair by pair:
+  - `herald build` with `limit: 0` against Hugo rendering the same posts into one
+    full-content RSS feed;
+  - a second `herald build` with nothing changed;
+  - `herald publish` with nothing due.
+Each command runs REPEAT times; the table shows medians and the peak memory of the worst
+run (as `/usr/bin/time -v` reports it). Nothing here is a test: timings vary with the machine.
+"""
+import argparse
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+
+WORDS = (
+    "open infrastructure cloud community release summit project contributors kubernetes "
+    "openstack zuul kata containers edge network storage compute security upstream developers "
+    "operators gating virtual machines bare metal sovereignty foundation members ecosystem"
+).split()
+
+
+def sentence(rng, n):
+    return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
+
+
+def post(rng, i):
+    body = []
+    for s in range(5):
+        body.append(f"## {sentence(rng, 5)}\n")
+        body.append(f"{sentence(rng, 45)} Read [the guide](/docs/{i}/{s}) or https://openinfra.org/x{s}.\n")
+        body.append(f"* {sentence(rng, 8)}\n* **{sentence(rng, 6)}**\n* [{sentence(rng, 3)}](https://example.org/{i})\n")
+        body.append(f"![figure {s}](/img/p{i}-{s}.png)\n")
+        body.append(f"{sentence(rng, 60)}\n")
+    year, month, day = 2012 + i % 14, 1 + i % 12, 1 + i % 28
+    return f"""---
+templateKey: blog-post
+title: "{sentence(rng, 7)[:-1]}"
+author: Author {i % 41}
+date: {year}-{month:02d}-{day:02d}T{i % 24:02d}:{i % 60:02d}:{i % 59:02d}.000Z
+category:
+  - value: category-{i % 7}
+    label: Category {i % 7}
+hidePost: false
+seo:
+  title: Post {i}
+  description: {sentence(rng, 24)}
+  url: https://openinfra.org/blog/post-{i}
+  twitterUsername: "@openinfradev"
+---
+""" + "\n".join(body)
+
+
+def archive(root, size):
+    folder = os.path.join(root, f"archive-{size}")
+    posts = os.path.join(folder, "posts")
+    if os.path.isdir(posts) and len(os.listdir(posts)) == size:
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(posts)
+    rng = random.Random(size)
+    for i in range(size):
+        with open(os.path.join(posts, f"post-{i}.md"), "w", encoding="utf-8") as f:
+            f.write(post(rng, i))
+    with open(os.path.join(folder, "herald.yml"), "w", encoding="utf-8") as f:
+        f.write(
+            "site:\n  title: Bench\n  url: https://openinfra.org\n  blog_path: /blog/\n  description: Bench\n"
+            "  language: en\n  timezone: UTC\n  author: Bench\nposts: posts\noutput: public\nstate: state\n"
+            "feeds:\n  url: https://openinfra.org/feeds/\n  limit: 0\n"
+            "social:\n  announce_since: 2099-01-01T00:00:00Z\n"
+        )
+    # Hugo reads the same files as its content; its RSS template carries the full content.
+    site = os.path.join(folder, "hugo")
+    os.makedirs(os.path.join(site, "layouts", "_default"))
+    os.symlink(posts, os.path.join(site, "content"))
+    with open(os.path.join(site, "hugo.toml"), "w") as f:
+        f.write('baseURL = "https://openinfra.org/"\ntitle = "Bench"\ndisableKinds = ["taxonomy", "term"]\n'
+                '[outputs]\nhome = ["RSS"]\nsection = []\npage = []\n[services.rss]\nlimit = -1\n')
+    with open(os.path.join(site, "layouts", "_default", "rss.xml"), "w") as f:
+        f.write('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{{ .Site.Title }}</title>'
+                '<link>{{ .Permalink }}</link><description>Bench</description>'
+                '{{ range .Site.RegularPages }}<item><title>{{ .Title }}</title><link>{{ .Permalink }}</link>'
+                '<pubDate>{{ .Date.Format "Mon, 02 Jan 2006 15:04:05 -0700" }}</pubDate><guid>{{ .Permalink }}</guid>'
+                '<description>{{ .Content | html }}</description></item>{{ end }}</channel></rss>\n')
+    return folder
+
+
+def timed(command, cwd):
+    """Wall seconds and peak RSS (MiB) of one run."""
+    result = subprocess.run(["/usr/bin/time", "-f", "%e %M"] + command, cwd=cwd, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed:\n{result.stderr[-2000:]}")
+    seconds, kilobytes = result.stderr.strip().splitlines()[-1].split()
+    return float(seconds), int(kilobytes) / 1024
+
+
+def measure(name, command, cwd, repeat, before=None):
+    runs = []
+    for _ in range(repeat):
+        if before:
+            before()
+        runs.append(timed(command, cwd))
+    return name, statistics.median(r[0] for r in runs), max(r[1] for r in runs)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--herald", required=True)
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--work", default=".bench")
+    args = parser.parse_args()
+    herald = os.path.abspath(args.herald)
+    hugo = shutil.which("hugo")
+    rows = []
+    for size in [int(s) for s in args.sizes.split(",")]:
+        folder = archive(args.work, size)
+
+        def clean():
+            for sub in ("public", "state"):
+                shutil.rmtree(os.path.join(folder, sub), ignore_errors=True)
+
+        full = measure("herald build (full)", [herald, "build", "--quiet", "--config", "herald.yml"], folder, args.repeat, clean)
+        again = measure("herald build (nothing changed)", [herald, "build", "--quiet", "--config", "herald.yml"], folder, args.repeat)
+        publish = measure("herald publish (nothing due)", [herald, "publish", "--quiet", "--config", "herald.yml"], folder, args.repeat)
+        hugo_row = None
+        if hugo:
+            hugo_row = measure("hugo (one full-content RSS)", [hugo, "--quiet", "-s", "hugo", "-d", "hugo-out"], folder, args.repeat,
+                               lambda: shutil.rmtree(os.path.join(folder, "hugo-out"), ignore_errors=True))
+        for name, seconds, memory in [full, again, publish] + ([hugo_row] if hugo_row else []):
+            rows.append((size, name, seconds, memory))
+        if hugo_row:
+            rows.append((size, "ratio herald/hugo (full build)", full[1] / hugo_row[1], None))
+    print("| posts | what | median seconds | peak MiB |")
+    print("|---:|---|---:|---:|")
+    for size, name, seconds, memory in rows:
+        print(f"| {size} | {name} | {seconds:.3f} | {'' if memory is None else f'{memory:.0f}'} |")
+
+
+if __name__ == "__main__":
+    main()
