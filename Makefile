@@ -33,7 +33,10 @@ FUZZ_SWIFT_FLAGS = -c release --scratch-path $(FUZZ_BUILD) \
 # crash handler confuses ASan after a fatalError.
 FUZZ_ENV = ASAN_OPTIONS=detect_leaks=0 SWIFT_BACKTRACE=enable=no
 
-.PHONY: all deps test-deps build run test lint format clean fuzz
+# Benchmark: a release build against Hugo on synthetic archives of BENCH_SIZES posts.
+BENCH_SIZES ?= 1000,10000
+
+.PHONY: all deps test-deps build run test lint format clean fuzz bench
 
 all: build
 
@@ -90,6 +93,11 @@ fuzz: deps
 			-max_total_time=$(FUZZ_SECONDS) -timeout=20 -max_len=65536 \
 			-artifact_prefix=$(FUZZ_BUILD)/artifacts/$$t/ -print_final_stats=1 || status=1; \
 	done; exit $$status
+
+bench: deps
+	@command -v hugo >/dev/null || ($(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq hugo)
+	$(SWIFT) build -c release --product herald
+	python3 Benchmarks/bench.py --herald .build/release/herald --sizes $(BENCH_SIZES) --work .build/bench
 
 clean:
 	rm -rf .build $(FUZZ_BUILD) feeds/public feeds/state

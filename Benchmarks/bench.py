@@ -83,7 +83,7 @@ def archive(root, size):
         f.write('baseURL = "https://openinfra.org/"\ntitle = "Bench"\ndisableKinds = ["taxonomy", "term"]\n'
                 '[outputs]\nhome = ["RSS"]\nsection = []\npage = []\n[services.rss]\nlimit = -1\n')
     with open(os.path.join(site, "layouts", "_default", "rss.xml"), "w") as f:
-        f.write('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{{ .Site.Title }}</title>'
+        f.write('{{ printf "<?xml version=\\"1.0\\" encoding=\\"utf-8\\"?>" | safeHTML }}<rss version="2.0"><channel><title>{{ .Site.Title }}</title>'
                 '<link>{{ .Permalink }}</link><description>Bench</description>'
                 '{{ range .Site.RegularPages }}<item><title>{{ .Title }}</title><link>{{ .Permalink }}</link>'
                 '<pubDate>{{ .Date.Format "Mon, 02 Jan 2006 15:04:05 -0700" }}</pubDate><guid>{{ .Permalink }}</guid>'
@@ -132,7 +132,7 @@ def main():
         hugo_row = None
         if hugo:
             hugo_row = measure("hugo (one full-content RSS)", [hugo, "--quiet", "-s", "hugo", "-d", "hugo-out"], folder, args.repeat,
-                               lambda: shutil.rmtree(os.path.join(folder, "hugo-out"), ignore_errors=True))
+                               lambda: shutil.rmtree(os.path.join(folder, "hugo", "hugo-out"), ignore_errors=True))
         for name, seconds, memory in [full, again, publish] + ([hugo_row] if hugo_row else []):
             rows.append((size, name, seconds, memory))
         if hugo_row:
