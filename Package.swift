@@ -122,19 +122,23 @@ let package = Package(
     ),
     // Fuzz targets (`make fuzz`): libFuzzer entry points with -D FUZZING, else they replay the
     // files named on their command line (the regression corpus).
+    .target(
+      name: "FuzzSupport",
+      swiftSettings: swiftSettings
+    ),
     .executableTarget(
       name: "FuzzPosts",
-      dependencies: ["Posts", "Feeds"],
+      dependencies: ["FuzzSupport", "Posts", "Feeds"],
       swiftSettings: swiftSettings
     ),
     .executableTarget(
       name: "FuzzSocial",
-      dependencies: ["Social"],
+      dependencies: ["FuzzSupport", "Social"],
       swiftSettings: swiftSettings
     ),
     .executableTarget(
       name: "FuzzCredentials",
-      dependencies: ["HeraldCore", "Delivery", "HTTP", "Posts"],
+      dependencies: ["FuzzSupport", "HeraldCore", "Delivery", "HTTP", "Posts"],
       swiftSettings: swiftSettings
     ),
     .testTarget(

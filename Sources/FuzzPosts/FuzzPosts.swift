@@ -4,6 +4,7 @@
 import Feeds
 import Foundation
 import FoundationXML
+import FuzzSupport
 import Posts
 
 private let reader = PostReader(
@@ -36,36 +37,6 @@ func fuzzOne(_ data: Data) {
   }
 }
 
-#if FUZZING
-  // libFuzzer's own driver, started from this target's main (SwiftPM names the entry point).
-  @_silgen_name("LLVMFuzzerRunDriver")
-  func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
-  ) -> CInt
-
-  // libFuzzer's archive carries its own main (never run: SwiftPM's --defsym main=<Target>_main
-  // wins), which still needs this symbol to link.
-  @_cdecl("LLVMFuzzerTestOneInput")
-  func fuzzerTestOneInput(_ bytes: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
-    fuzzOne(bytes.map { Data(bytes: $0, count: count) } ?? Data())
-    return 0
-  }
-#endif
-
 @main enum Main {
-  static func main() {
-    #if FUZZING
-      var argc = CommandLine.argc
-      var argv = CommandLine.unsafeArgv
-      exit(runFuzzerDriver(&argc, &argv, fuzzerTestOneInput))
-    #else
-      // Replay: the files named on the command line, as the regression tests run them.
-      for path in CommandLine.arguments.dropFirst() {
-        guard let data = FileManager.default.contents(atPath: path) else { continue }
-        fuzzOne(data)
-      }
-    #endif
-  }
+  static func main() { FuzzTarget.run(fuzzOne) }
 }

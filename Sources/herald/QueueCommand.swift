@@ -51,19 +51,8 @@ struct QueueCommand: ParsableCommand {
     @Flag(help: "Print the job as JSON.") var json = false
 
     func run() throws {
-      let console = options.console()
-      let configuration = try options.loadConfiguration(console: console)
-      let job = try withQueue(configuration, create: false) { queue in
-        guard let queue else {
-          throw DeliveryError(path: configuration.state.displayPath, "there is no queue yet")
-        }
-        return try queue.retry(id, now: options.instant)
-      }
-      if json {
-        FileHandle.standardOutput.write(try QueueJSON.render([job]))
-      } else {
-        console.say(
-          "Job \(job.id) (\(job.network), \(job.payload.permalink)) will be sent at the next publish.")
+      try changeJob(id, options: options, json: json, done: "will be sent at the next publish") {
+        try $0.retry(id, now: options.instant)
       }
     }
   }
@@ -75,20 +64,29 @@ struct QueueCommand: ParsableCommand {
     @Flag(help: "Print the job as JSON.") var json = false
 
     func run() throws {
-      let console = options.console()
-      let configuration = try options.loadConfiguration(console: console)
-      let job = try withQueue(configuration, create: false) { queue in
-        guard let queue else {
-          throw DeliveryError(path: configuration.state.displayPath, "there is no queue yet")
-        }
-        return try queue.cancel(id, now: options.instant)
-      }
-      if json {
-        FileHandle.standardOutput.write(try QueueJSON.render([job]))
-      } else {
-        console.say("Job \(job.id) (\(job.network), \(job.payload.permalink)) is cancelled.")
+      try changeJob(id, options: options, json: json, done: "is cancelled") {
+        try $0.cancel(id, now: options.instant)
       }
     }
+  }
+}
+
+/// `queue retry` and `queue cancel`: change one job, then show it.
+private func changeJob(
+  _ id: Int64, options: GlobalOptions, json: Bool, done: String, _ change: (Queue) throws -> Job
+) throws {
+  let console = options.console()
+  let configuration = try options.loadConfiguration(console: console)
+  let job = try withQueue(configuration, create: false) { queue in
+    guard let queue else {
+      throw DeliveryError(path: configuration.state.displayPath, "there is no queue yet")
+    }
+    return try change(queue)
+  }
+  if json {
+    FileHandle.standardOutput.write(try QueueJSON.render([job]))
+  } else {
+    console.say("Job \(job.id) (\(job.network), \(job.payload.permalink)) \(done).")
   }
 }
 
