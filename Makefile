@@ -40,23 +40,22 @@ BENCH_SIZES ?= 1000,10000
 
 all: build
 
-deps:
-	@missing=""; for p in $(BUILD_PACKAGES); do \
+# Installs the Debian packages in $(1) that are missing (idempotent; root or sudo).
+define install_missing
+	@missing=""; for p in $(1); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing:$$missing"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
+endef
+
+deps:
+	$(call install_missing,$(BUILD_PACKAGES))
 
 test-deps: deps
-	@missing=""; for p in $(TEST_PACKAGES); do \
-		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-		echo "Installing:$$missing"; \
-		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
-	fi
+	$(call install_missing,$(TEST_PACKAGES))
 	@python3 -c "import feedparser, feedparser_rs, twitter_text, regex, mastodon_mock" 2>/dev/null \
 		|| python3 -m pip install --quiet $(PYTHON_TEST_PACKAGES)
 
@@ -95,7 +94,7 @@ fuzz: deps
 	done; exit $$status
 
 bench: deps
-	@command -v hugo >/dev/null || ($(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq hugo)
+	$(call install_missing,hugo)
 	$(SWIFT) build -c release --product herald
 	python3 Benchmarks/bench.py --herald .build/release/herald --sizes $(BENCH_SIZES) --work .build/bench
 

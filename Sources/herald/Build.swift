@@ -11,10 +11,7 @@ struct Build: ParsableCommand {
   @OptionGroup var options: GlobalOptions
 
   func run() throws {
-    var console = options.console()
-    let configuration = try options.loadConfiguration(console: console)
-    let credentials = try options.loadCredentials(console: console)
-    console.secrets = credentials.secrets
+    let (console, configuration, credentials) = try options.setUp()
     let logger = options.logger(console: console)
 
     let workspace = try Workspace.load(configuration, logger: logger)

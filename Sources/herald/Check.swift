@@ -10,10 +10,7 @@ struct Check: ParsableCommand {
   @OptionGroup var options: GlobalOptions
 
   func run() throws {
-    var console = options.console()
-    let configuration = try options.loadConfiguration(console: console)
-    let credentials = try options.loadCredentials(console: console)
-    console.secrets = credentials.secrets
+    let (console, configuration, _) = try options.setUp()
     let workspace = try Workspace.load(configuration, logger: options.logger(console: console))
     workspace.diagnostics.forEach(console.report)
     let now = options.instant

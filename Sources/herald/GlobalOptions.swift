@@ -44,6 +44,16 @@ struct GlobalOptions: ParsableArguments {
     return date
   }
 
+  /// What most commands start with: a console, the configuration and the credentials, the
+  /// console told which values to scrub.
+  func setUp() throws -> (Console, HeraldConfiguration, Credentials) {
+    var console = console()
+    let configuration = try loadConfiguration(console: console)
+    let credentials = try loadCredentials(console: console)
+    console.secrets = credentials.secrets
+    return (console, configuration, credentials)
+  }
+
   /// Reads the configuration, printing its warnings; throws a diagnostic (exit 2) when unusable.
   func loadConfiguration(console: Console) throws -> HeraldConfiguration {
     var warnings: [Diagnostic] = []
@@ -60,11 +70,10 @@ struct GlobalOptions: ParsableArguments {
   }
 
   /// Where messages go, coloured as asked.
-  func console(secrets: [String] = []) -> Console {
+  func console() -> Console {
     var console = Console.standardError
     console.useColor = color.enabled(isTerminal: isatty(STDERR_FILENO) == 1)
     console.quiet = quiet
-    console.secrets = secrets
     return console
   }
 

@@ -35,10 +35,7 @@ struct Preview: ParsableCommand {
   var json = false
 
   func run() throws {
-    var console = options.console()
-    let configuration = try options.loadConfiguration(console: console)
-    let credentials = try options.loadCredentials(console: console)
-    console.secrets = credentials.secrets
+    let (console, configuration, credentials) = try options.setUp()
     let workspace = try Workspace.load(configuration, logger: options.logger(console: console))
     let now = options.instant
     let planner = SocialPlanner(configuration: configuration, credentials: credentials)

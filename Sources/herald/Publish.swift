@@ -17,10 +17,7 @@ struct Publish: ParsableCommand {
   var dryRun = false
 
   func run() throws {
-    var console = options.console()
-    let configuration = try options.loadConfiguration(console: console)
-    let credentials = try options.loadCredentials(console: console)
-    console.secrets = credentials.secrets
+    let (console, configuration, credentials) = try options.setUp()
     let logger = options.logger(console: console)
 
     // Taken before anything is read, so two runs never interleave; a dry run changes
