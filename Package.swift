@@ -45,6 +45,7 @@ let package = Package(
       dependencies: [
         "CCmarkGFM",
         .product(name: "Yams", package: "Yams"),
+        .product(name: "Crypto", package: "swift-crypto"),
       ],
       swiftSettings: swiftSettings
     ),

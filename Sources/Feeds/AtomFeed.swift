@@ -3,7 +3,8 @@ internal import Posts
 
 /// Writes Atom 1.0 (RFC 4287).
 enum AtomFeed {
-  static func render(_ feed: FeedDocument, generator: Generator) throws(FeedsError) -> Data {
+  /// Everything of the feed but its entries.
+  static func frame(_ feed: FeedDocument, generator: Generator) throws(FeedsError) -> FeedFrame {
     let xml = try XMLWriter()
     try xml.startDocument()
     try xml.processingInstruction("xml-stylesheet", "type=\"text/xsl\" href=\"\(feed.stylesheetHref)\"")
@@ -19,26 +20,37 @@ enum AtomFeed {
     try xml.element("name", text: feed.author)
     try xml.end()
     try xml.element("generator", ["uri": generator.url, "version": generator.version], text: generator.name)
-    for entry in feed.entries {
-      try xml.start("entry")
-      try xml.element("title", ["type": "text"], text: entry.title)
-      try xml.element("link", ["rel": "alternate", "type": "text/html", "href": entry.link])
-      try xml.element("id", text: entry.id)
-      try xml.element("published", text: Timestamp.rfc3339(entry.published))
-      try xml.element("updated", text: Timestamp.rfc3339(entry.updated))
-      if let author = entry.author {
-        try xml.start("author")
-        try xml.element("name", text: author)
-        try xml.end()
-      }
-      for category in entry.categories {
-        try xml.element("category", ["term": category.label])
-      }
-      if !entry.summary.isEmpty { try xml.element("summary", ["type": "text"], text: entry.summary) }
-      try xml.element("content", ["type": "html"], text: entry.contentHTML)
+    let cut = try xml.mark()
+    try xml.end()
+    return try xml.finish(cut: cut)
+  }
+
+  /// One `<entry>`, indented as it stands in the feed.
+  static func entry(_ entry: FeedEntry, content: EntryContent) throws(FeedsError) -> [UInt8] {
+    let xml = try XMLWriter()
+    // An element at the entries' depth stands in for the feed's header, so the entry comes
+    // out exactly as it would in the whole document.
+    try xml.start("feed")
+    try xml.element("generator")
+    let start = try xml.mark()
+    try xml.start("entry")
+    try xml.element("title", ["type": "text"], text: entry.title)
+    try xml.element("link", ["rel": "alternate", "type": "text/html", "href": entry.link])
+    try xml.element("id", text: entry.id)
+    try xml.element("published", text: Timestamp.rfc3339(entry.published))
+    try xml.element("updated", text: Timestamp.rfc3339(entry.updated))
+    if let author = entry.author {
+      try xml.start("author")
+      try xml.element("name", text: author)
       try xml.end()
     }
+    for category in entry.categories {
+      try xml.element("category", ["term": category.label])
+    }
+    let summary = entry.summary(content)
+    if !summary.isEmpty { try xml.element("summary", ["type": "text"], text: summary) }
+    try xml.element("content", ["type": "html"], text: content.html)
     try xml.end()
-    return try xml.finish()
+    return try xml.bytes(from: start)
   }
 }

@@ -1,14 +1,15 @@
+internal import Crypto
 public import Foundation
 public import Posts
-internal import Synchronization
 
-/// One post as every feed format carries it; made once per post, shared by all its feeds.
+/// What every feed format says of one post, apart from its content: made once per post and
+/// shared by all its feeds.
 public struct FeedEntry: Sendable, Hashable {
   /// The entry id (Atom `id`, RSS `guid`, JSON `id`).
   public var id: String
   /// The headline.
   public var title: String
-  /// The permalink.
+  /// The permalink, which relative URLs in the content are resolved against.
   public var link: String
   /// When the post was published.
   public var published: Date
@@ -18,17 +19,14 @@ public struct FeedEntry: Sendable, Hashable {
   public var author: String?
   /// The post's categories.
   public var categories: [Category]
-  /// A plain-text summary: `seo.description`, else the opening of the text.
-  public var summary: String
-  /// The full HTML, with absolute URLs and nothing a reader would run.
-  public var contentHTML: String
+  /// The summary the author wrote (`seo.description`); without one, summaries are the
+  /// opening of the content.
+  public var description: String?
+  /// The post file's digest: the content is rendered from the file with this digest.
+  public var contentDigest: String
 
-  /// The longest summary made from a post's text when it has no description.
-  static let excerptLength = 300
-
-  /// Prepares `post` for feeds.
+  /// The entry for `post`.
   public init(post: Post) {
-    let content = HTMLContent(html: post.contentHTML, base: post.permalink)
     id = post.id
     title = post.title
     link = post.permalink
@@ -36,19 +34,17 @@ public struct FeedEntry: Sendable, Hashable {
     updated = max(post.updated ?? post.date, post.date)
     author = post.author
     categories = post.categories
-    summary = post.summary ?? Self.excerpt(content.text)
-    contentHTML = content.html
+    description = post.summary
+    contentDigest = post.contentDigest
   }
 
-  /// Entries for `posts`, in the same order, prepared on all cores.
-  public static func prepare(_ posts: [Post]) -> [FeedEntry] {
-    let results = Mutex([FeedEntry?](repeating: nil, count: posts.count))
-    DispatchQueue.concurrentPerform(iterations: posts.count) { index in
-      let entry = FeedEntry(post: posts[index])
-      results.withLock { $0[index] = entry }
-    }
-    return results.withLock { $0 }.compactMap { $0 }
+  /// The summary feeds carry: the description, else the opening of `content`.
+  func summary(_ content: EntryContent) -> String {
+    description ?? Self.excerpt(content.text)
   }
+
+  /// The longest summary made from a post's text when it has no description.
+  static let excerptLength = 300
 
   /// The opening of `text`, cut at a word boundary with an ellipsis.
   static func excerpt(_ text: String) -> String {
@@ -57,10 +53,54 @@ public struct FeedEntry: Sendable, Hashable {
     let cut = head.lastIndex(of: " ").map { head[..<$0] } ?? head
     return cut.trimmingCharacters(in: .punctuationCharacters.union(.whitespaces)) + "…"
   }
+
+  /// Everything the entry's bytes depend on, in any format, as a digest.
+  var digest: SHA256.Digest {
+    var hasher = SHA256()
+    hasher.update(fields: [
+      id, title, link, String(published.timeIntervalSince1970), String(updated.timeIntervalSince1970),
+      author ?? "\u{0}", description ?? "\u{0}", contentDigest,
+    ])
+    hasher.update(fields: categories.map(\.label))
+    return hasher.finalize()
+  }
 }
 
-/// One feed, before it is written in any format.
-public struct FeedDocument: Sendable {
+/// A post's content as feeds carry it.
+public struct EntryContent: Sendable, Equatable {
+  /// The HTML, with absolute URLs and nothing a reader would run.
+  public var html: String
+  /// The opening of the visible text, whitespace collapsed (empty unless asked for).
+  public var text: String
+
+  /// Content that is already rendered.
+  public init(html: String, text: String) {
+    self.html = html
+    self.text = text
+  }
+
+  /// Renders a post's Markdown (cmark-gfm), then makes it fit for a feed against `base`
+  /// (the permalink). `withText` also extracts the opening text, for summaries.
+  public init(markdown: some StringProtocol, base: String, withText: Bool) {
+    let content = HTMLContent(html: MarkdownRenderer.html(from: markdown), base: base, withText: withText)
+    self.init(html: content.html, text: content.text)
+  }
+}
+
+extension SHA256 {
+  /// Adds each of `fields`, each ended by a byte no UTF-8 text contains, so no two lists of
+  /// fields hash alike.
+  mutating func update(fields: [String]) {
+    for field in fields {
+      var field = field
+      field.withUTF8 { update(bufferPointer: UnsafeRawBufferPointer($0)) }
+      withUnsafeBytes(of: UInt8(0xFF)) { update(bufferPointer: $0) }
+    }
+  }
+}
+
+/// One feed, before it is written in any format: everything but the entries.
+public struct FeedDocument: Sendable, Hashable {
   /// The feed's title.
   public var title: String
   /// What the feed is about.
@@ -77,8 +117,11 @@ public struct FeedDocument: Sendable {
   public var author: String
   /// The WebSub hub, when one is set.
   public var hub: String?
-  /// The entries, newest first.
-  public var entries: [FeedEntry]
+  /// The newest change among the entries: the feed's `updated`, never the build time, so
+  /// the same posts give the same bytes.
+  public var updated: Date
+  /// Whether the feed has entries at all.
+  public var isEmpty: Bool
 
   /// The Atom file's URL.
   public var atomURL: String { folderURL + FeedFormat.atom.fileName }
@@ -87,10 +130,12 @@ public struct FeedDocument: Sendable {
   /// The JSON Feed file's URL.
   public var jsonURL: String { folderURL + FeedFormat.json.fileName }
 
-  /// The newest change among the entries: the feed's `updated`, never the build time, so
-  /// the same posts give the same bytes.
-  public var updated: Date {
-    entries.map(\.updated).max() ?? Date(timeIntervalSince1970: 0)
+  var fields: [String] {
+    [
+      title, subtitle ?? "\u{0}", homeURL, folderURL, stylesheetHref, language ?? "\u{0}", author,
+      hub ?? "\u{0}",
+      String(updated.timeIntervalSince1970), isEmpty ? "empty" : "entries",
+    ]
   }
 }
 

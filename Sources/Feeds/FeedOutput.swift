@@ -1,4 +1,5 @@
 public import Foundation
+public import Posts
 
 #if canImport(Glibc)
   import Glibc
@@ -30,22 +31,65 @@ public struct FeedOutput: Sendable {
     self.displayPath = displayPath
   }
 
-  /// Writes `files`, creating folders as needed.
-  public func write(_ files: [FeedFile]) throws(FeedsError) -> Outcome {
+  /// Writes `feeds` (some or all of `plan`'s) and the stylesheet, then removes the
+  /// category feeds the plan no longer has. A file whose new bytes equal the old is left
+  /// alone, modification time and all. `committed` hears of each feed file that now holds
+  /// its planned bytes, with what `stat` says of it.
+  public func write(
+    _ feeds: [PlannedFeed], of plan: FeedPlan, site: FeedSite, content: @Sendable (FeedEntry) -> EntryContent,
+    committed: (PlannedFeed, FeedFormat, FileSignature?) -> Void = { _, _, _ in }
+  ) throws(FeedsError) -> Outcome {
     var outcome = Outcome()
-    let folders = Set(files.map { folder.appendingPathComponent($0.path).deletingLastPathComponent().path })
+    let folders = Set(plan.paths.map { folder.appendingPathComponent($0).deletingLastPathComponent().path })
     for path in folders { Self.removeLeftoverTemporaryFiles(in: path) }
-    for file in files {
-      let url = folder.appendingPathComponent(file.path)
-      if (try? Data(contentsOf: url)) == file.data {
-        outcome.unchanged.append(file.path)
-        continue
-      }
-      try Self.replace(url, with: file.data, displayPath: displayPath + "/" + file.path)
-      outcome.written.append(file.path)
+
+    let stylesheet = folder.appendingPathComponent(FeedPlanner.stylesheetName)
+    let stylesheetData = Data(FeedStylesheet.xsl.utf8)
+    if (try? Data(contentsOf: stylesheet)) == stylesheetData {
+      outcome.unchanged.append(FeedPlanner.stylesheetName)
+    } else {
+      try Self.replace(
+        stylesheet, with: stylesheetData, displayPath: displayPath + "/" + FeedPlanner.stylesheetName)
+      outcome.written.append(FeedPlanner.stylesheetName)
     }
-    outcome.removed = removeStaleCategoryFeeds(keeping: Set(files.map(\.path)))
+
+    var sinks: [(path: String, sink: FileSink)] = []
+    defer { for (_, sink) in sinks { sink.abandon() } }
+    try FeedWriter(plan: plan, site: site).write(feeds, content: content) { path throws(FeedsError) in
+      let sink = try FileSink(url: folder.appendingPathComponent(path), displayPath: displayPath + "/" + path)
+      sinks.append((path, sink))
+      return sink
+    }
+    var index = 0
+    for feed in feeds {
+      for format in FeedFormat.allCases {
+        let (path, sink) = sinks[index]
+        index += 1
+        if sink.changed { outcome.written.append(path) } else { outcome.unchanged.append(path) }
+        committed(feed, format, FileSignature.of(folder.appendingPathComponent(path).path))
+      }
+    }
+    outcome.removed = removeStaleCategoryFeeds(keeping: Set(plan.paths))
     return outcome
+  }
+
+  /// The paths among `feeds` whose files would change: a dry run's answer, found by
+  /// comparing bytes as they are rendered, with nothing written.
+  public func changes(
+    _ feeds: [PlannedFeed], of plan: FeedPlan, site: FeedSite, content: @Sendable (FeedEntry) -> EntryContent
+  ) throws(FeedsError) -> [String] {
+    var sinks: [(path: String, sink: ComparingSink)] = []
+    try FeedWriter(plan: plan, site: site).write(feeds, content: content) { path throws(FeedsError) in
+      let sink = ComparingSink(existing: folder.appendingPathComponent(path))
+      sinks.append((path, sink))
+      return sink
+    }
+    var changed = sinks.filter(\.sink.changed).map(\.path)
+    let stylesheet = folder.appendingPathComponent(FeedPlanner.stylesheetName)
+    if (try? Data(contentsOf: stylesheet)) != Data(FeedStylesheet.xsl.utf8) {
+      changed.append(FeedPlanner.stylesheetName)
+    }
+    return changed
   }
 
   /// Writes `data` to a temporary file beside `url`, flushes it, and renames it over `url`:

@@ -8,7 +8,7 @@ struct HTMLContent {
   /// The HTML to put in `atom:content`, `content:encoded` and `content_html`.
   var html: String
   /// The opening of the visible text (at most `textLimit` bytes), whitespace collapsed:
-  /// enough for a summary.
+  /// enough for a summary. Empty unless asked for.
   var text: String
 
   /// Summaries need only the first few sentences; a post's whole text can be megabytes.
@@ -22,8 +22,8 @@ struct HTMLContent {
   /// Elements a feed reader must never run.
   private static let removedElements: Set<String> = ["script"]
 
-  /// Rewrites `html` (a fragment) against `base`.
-  init(html: String, base: String) {
+  /// Rewrites `html` (a fragment) against `base`; `withText` also extracts the text.
+  init(html: String, base: String, withText: Bool = true) {
     let wrapped = "<html><body>" + html + "</body></html>"
     // NONET and no entity substitution: a post can't make the parser fetch anything.
     let options = Int32(
@@ -46,7 +46,7 @@ struct HTMLContent {
 
     Self.rewrite(body, base: base)
     self.html = Self.serialize(childrenOf: body, in: document)
-    self.text = Self.text(of: body)
+    self.text = withText ? Self.text(of: body) : ""
   }
 
   private static func body(of document: htmlDocPtr) -> xmlNodePtr? {
@@ -148,7 +148,20 @@ struct HTMLContent {
     defer { cxml_free(content) }
     let length = min(strlen(content), textLimit)
     let opening = String(decoding: UnsafeBufferPointer(start: content, count: length), as: UTF8.self)
-    return opening.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    // Scalars, not Characters: whitespace never joins a grapheme cluster worth keeping, and
+    // this runs for every post without a description.
+    var collapsed = String.UnicodeScalarView()
+    var pendingSpace = false
+    for scalar in opening.unicodeScalars {
+      if scalar.properties.isWhitespace {
+        pendingSpace = !collapsed.isEmpty
+      } else {
+        if pendingSpace { collapsed.append(" ") }
+        collapsed.append(scalar)
+        pendingSpace = false
+      }
+    }
+    return String(collapsed)
   }
 
   private static func name(of node: xmlNodePtr) -> String {

@@ -7,64 +7,97 @@ internal import Posts
 /// (`version` first, which is how readers recognise the format) and the same feed always
 /// gives the same bytes.
 enum JSONFeed {
-  static func render(_ feed: FeedDocument) -> Data {
+  /// Everything of the feed but its items: the head ends inside the `items` array, and the
+  /// tail depends on whether anything went in it.
+  static func frame(_ feed: FeedDocument) -> FeedFrame {
     let json = JSONText()
-    json.object {
-      json.member("version", "https://jsonfeed.org/version/1.1")
-      json.member("title", feed.title)
-      json.member("home_page_url", feed.homeURL)
-      json.member("feed_url", feed.jsonURL)
-      if let description = feed.subtitle { json.member("description", description) }
-      if let language = feed.language { json.member("language", language) }
-      json.member("authors") { json.authors([feed.author]) }
-      if let hub = feed.hub {
-        json.member("hubs") {
-          json.array([hub]) { url in
-            json.object {
-              json.member("type", "WebSub")
-              json.member("url", url)
-            }
-          }
-        }
-      }
-      json.member("items") {
-        json.array(feed.entries) { entry in
+    json.openObject()
+    json.member("version", "https://jsonfeed.org/version/1.1")
+    json.member("title", feed.title)
+    json.member("home_page_url", feed.homeURL)
+    json.member("feed_url", feed.jsonURL)
+    if let description = feed.subtitle { json.member("description", description) }
+    if let language = feed.language { json.member("language", language) }
+    json.member("authors") { json.authors([feed.author]) }
+    if let hub = feed.hub {
+      json.member("hubs") {
+        json.array([hub]) { url in
           json.object {
-            json.member("id", entry.id)
-            json.member("url", entry.link)
-            json.member("title", entry.title)
-            if !entry.summary.isEmpty { json.member("summary", entry.summary) }
-            json.member("content_html", entry.contentHTML)
-            json.member("date_published", Timestamp.rfc3339(entry.published))
-            json.member("date_modified", Timestamp.rfc3339(entry.updated))
-            if let author = entry.author { json.member("authors") { json.authors([author]) } }
-            if !entry.categories.isEmpty {
-              json.member("tags") { json.array(entry.categories) { json.string($0.label) } }
-            }
+            json.member("type", "WebSub")
+            json.member("url", url)
           }
         }
       }
     }
-    json.raw("\n")
-    return Data(json.bytes)
+    json.member("items") { json.openArray() }
+    let head = json.bytes
+    let tail = JSONText(indent: 2)
+    tail.closeArray()
+    tail.closeObject()
+    tail.raw("\n")
+    return FeedFrame(head: head, tail: tail.bytes, emptyTail: Array("]\n}\n".utf8))
+  }
+
+  /// One item, as it stands in the `items` array after an earlier item's comma (if any).
+  static func item(_ entry: FeedEntry, content: EntryContent) -> [UInt8] {
+    let json = JSONText(indent: 2)
+    json.newline()
+    json.object {
+      json.member("id", entry.id)
+      json.member("url", entry.link)
+      json.member("title", entry.title)
+      let summary = entry.summary(content)
+      if !summary.isEmpty { json.member("summary", summary) }
+      json.member("content_html", content.html)
+      json.member("date_published", Timestamp.rfc3339(entry.published))
+      json.member("date_modified", Timestamp.rfc3339(entry.updated))
+      if let author = entry.author { json.member("authors") { json.authors([author]) } }
+      if !entry.categories.isEmpty {
+        json.member("tags") { json.array(entry.categories) { json.string($0.label) } }
+      }
+    }
+    return json.bytes
   }
 }
 
 /// A small JSON writer: two-space indentation, members in the order written.
 private final class JSONText {
   private(set) var bytes: [UInt8] = []
-  private var indent = 0
+  private var indent: Int
   private var needsComma = false
+
+  init(indent: Int = 0) { self.indent = indent }
 
   func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
 
   func object(_ body: () -> Void) {
+    openObject()
+    body()
+    closeObject()
+  }
+
+  func openObject() {
     raw("{")
     indent += 1
     needsComma = false
-    body()
+  }
+
+  func closeObject() {
     indent -= 1
     raw("\n" + String(repeating: "  ", count: indent) + "}")
+    needsComma = true
+  }
+
+  func openArray() {
+    raw("[")
+    indent += 1
+    needsComma = false
+  }
+
+  /// Ends an array that has items.
+  func closeArray() {
+    indent -= 1
+    raw("\n" + String(repeating: "  ", count: indent) + "]")
     needsComma = true
   }
 
@@ -142,7 +175,7 @@ private final class JSONText {
     bytes.append(UInt8(ascii: "\""))
   }
 
-  private func newline() {
+  func newline() {
     if needsComma { raw(",") }
     raw("\n" + String(repeating: "  ", count: indent))
   }

@@ -3,7 +3,8 @@ internal import Posts
 
 /// Writes RSS 2.0 with the content, Dublin Core and Atom extensions readers expect.
 enum RSSFeed {
-  static func render(_ feed: FeedDocument, generator: Generator) throws(FeedsError) -> Data {
+  /// Everything of the feed but its items.
+  static func frame(_ feed: FeedDocument, generator: Generator) throws(FeedsError) -> FeedFrame {
     let xml = try XMLWriter()
     try xml.startDocument()
     try xml.processingInstruction("xml-stylesheet", "type=\"text/xsl\" href=\"\(feed.stylesheetHref)\"")
@@ -22,29 +23,40 @@ enum RSSFeed {
     if let language = feed.language { try xml.element("language", text: language) }
     try xml.element("atom:link", ["rel": "self", "type": "application/rss+xml", "href": feed.rssURL])
     if let hub = feed.hub { try xml.element("atom:link", ["rel": "hub", "href": hub]) }
-    if !feed.entries.isEmpty {
+    if !feed.isEmpty {
       try xml.element("lastBuildDate", text: Timestamp.rfc822(feed.updated))
     }
     try xml.element("generator", text: "\(generator.name) \(generator.version)")
     try xml.element("docs", text: "https://www.rssboard.org/rss-specification")
-    for entry in feed.entries {
-      try xml.start("item")
-      try xml.element("title", plainText: entry.title)
-      try xml.element("link", text: entry.link)
-      // A guid that is the permalink lets readers link it; any other id is opaque.
-      let isPermalink = entry.id == entry.link
-      try xml.element("guid", ["isPermaLink": isPermalink ? "true" : "false"], text: entry.id)
-      try xml.element("pubDate", text: Timestamp.rfc822(entry.published))
-      if let author = entry.author { try xml.element("dc:creator", plainText: author) }
-      for category in entry.categories { try xml.element("category", plainText: category.label) }
-      // The validator wants a description before content:encoded.
-      try xml.element("description", text: escapedHTML(entry.summary.isEmpty ? entry.title : entry.summary))
-      try xml.element("content:encoded", text: entry.contentHTML)
-      try xml.end()
-    }
+    let cut = try xml.mark()
     try xml.end()
     try xml.end()
-    return try xml.finish()
+    return try xml.finish(cut: cut)
+  }
+
+  /// One `<item>`, indented as it stands in the feed.
+  static func item(_ entry: FeedEntry, content: EntryContent) throws(FeedsError) -> [UInt8] {
+    let xml = try XMLWriter()
+    // An element at the items' depth stands in for the channel's header (see AtomFeed).
+    try xml.start("rss")
+    try xml.start("channel")
+    try xml.element("docs")
+    let start = try xml.mark()
+    try xml.start("item")
+    try xml.element("title", plainText: entry.title)
+    try xml.element("link", text: entry.link)
+    // A guid that is the permalink lets readers link it; any other id is opaque.
+    let isPermalink = entry.id == entry.link
+    try xml.element("guid", ["isPermaLink": isPermalink ? "true" : "false"], text: entry.id)
+    try xml.element("pubDate", text: Timestamp.rfc822(entry.published))
+    if let author = entry.author { try xml.element("dc:creator", plainText: author) }
+    for category in entry.categories { try xml.element("category", plainText: category.label) }
+    // The validator wants a description before content:encoded.
+    let summary = entry.summary(content)
+    try xml.element("description", text: escapedHTML(summary.isEmpty ? entry.title : summary))
+    try xml.element("content:encoded", text: content.html)
+    try xml.end()
+    return try xml.bytes(from: start)
   }
 
   /// RSS readers take an item's `description` as HTML (the channel's is plain text), so a plain-text summary saying "D&I" or

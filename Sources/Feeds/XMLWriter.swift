@@ -69,12 +69,26 @@ final class XMLWriter {
     try end()
   }
 
-  /// The finished document's bytes.
-  func finish() throws(FeedsError) -> Data {
-    try check(xmlTextWriterEndDocument(writer))
+  /// How many bytes are written so far: where to cut the document into a frame and the
+  /// entries that go in it.
+  func mark() throws(FeedsError) -> Int {
     try check(xmlTextWriterFlush(writer))
-    guard let content = xmlBufferContent(buffer) else { return Data() }
-    return Data(bytes: content, count: Int(xmlBufferLength(buffer)))
+    return Int(xmlBufferLength(buffer))
+  }
+
+  /// The bytes written from `start` on (a `mark()`) to now.
+  func bytes(from start: Int) throws(FeedsError) -> [UInt8] {
+    let end = try mark()
+    guard let content = xmlBufferContent(buffer), start <= end else { return [] }
+    return Array(UnsafeBufferPointer(start: content + start, count: end - start))
+  }
+
+  /// Ends the document: its bytes up to `cut` (a `mark()`) are the frame's head, the rest
+  /// its tail.
+  func finish(cut: Int) throws(FeedsError) -> FeedFrame {
+    try check(xmlTextWriterEndDocument(writer))
+    let all = try bytes(from: 0)
+    return FeedFrame(head: Array(all[..<cut]), tail: Array(all[cut...]))
   }
 
   private func check(_ status: Int32) throws(FeedsError) {

@@ -21,7 +21,13 @@ func fuzzOne(_ data: Data) {
     let post = try? reader.read(
       data, source: .init(displayPath: "fuzz.md", relativePath: "fuzz.md"), warnings: &warnings)
   else { return }
-  guard let files = try? FeedPlanner.files(for: [FeedEntry(post: post)], site: site) else {
+  guard let markdown = try? PostReader.markdown(in: data, path: "fuzz.md") else {
+    fatalError("the body of a readable post could not be found")
+  }
+  let content = EntryContent(markdown: markdown, base: post.permalink, withText: true)
+  guard
+    let files = try? FeedPlanner.files(for: [FeedEntry(post: post)], site: site, content: { _ in content })
+  else {
     fatalError("feeds could not be written for a readable post")
   }
   for file in files where file.path.hasSuffix(".xml") {

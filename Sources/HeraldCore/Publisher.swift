@@ -104,12 +104,18 @@ public struct Publisher {
   /// Decides everything a run would do, and changes nothing: no file, no queue, no request.
   public func dryRun() throws -> Report {
     var report = Report()
-    let entries = FeedEntry.prepare(workspace.published(at: now))
-    let files = try FeedPlanner.files(
-      for: entries, site: FeedBuild.site(configuration, credentials: credentials))
-    report.feedsToWrite = files.filter { file in
-      (try? Data(contentsOf: configuration.output.url.appendingPathComponent(file.path))) != file.data
-    }.map(\.path)
+    let published = workspace.published(at: now)
+    let site = FeedBuild.site(configuration, credentials: credentials)
+    let plan = FeedPlanner.plan(published.map(FeedEntry.init), site: site)
+    let cache = BuildCache.open(
+      state: configuration.state, settings: Workspace.cacheSettings(configuration), readOnly: true,
+      logger: logger)
+    let stale = FeedBuild.staleFeeds(
+      plan, output: configuration.output, remembered: cache?.rememberedOutputs() ?? [:])
+    report.feedsToWrite = try FeedOutput(
+      folder: configuration.output.url, displayPath: configuration.output.displayPath
+    ).changes(
+      stale, of: plan, site: site, content: ContentSource(workspace: workspace, published: published).content)
 
     let clients = clients()
     let queue = try Queue.existing(

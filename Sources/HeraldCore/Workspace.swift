@@ -2,6 +2,7 @@ public import Feeds
 public import Foundation
 public import Logging
 public import Posts
+internal import Synchronization
 
 /// The posts of a site as one run sees them: read, checked and given their ids.
 public struct Workspace: Sendable {
@@ -17,18 +18,108 @@ public struct Workspace: Sendable {
   /// How many post files could not be read.
   public var invalidCount: Int { diagnostics.filter { $0.severity == .error }.count }
 
-  /// Reads every post under the configured folder.
-  public static func load(_ configuration: HeraldConfiguration, logger: Logger) throws(Diagnostic) -> Self {
+  /// How a run uses the build cache in the state folder.
+  public enum CacheUse: Sendable {
+    /// Read it and bring it up to date (`build`, `publish`).
+    case update
+    /// Read it if it is there, change nothing (`--dry-run`, `check`, `preview`).
+    case readOnly
+  }
+
+  /// Reads every post under the configured folder: from the build cache for files that have
+  /// not changed since it was written, from the files for the rest (on all cores).
+  public static func load(
+    _ configuration: HeraldConfiguration, cache cacheUse: CacheUse = .readOnly, logger: Logger
+  ) throws(Diagnostic) -> Self {
     let site = configuration.postSite
-    let scan = try PostReader(site: site).readFolder(
+    let listing = try PostReader.listFolder(
       configuration.posts.url, displayPath: configuration.posts.displayPath)
-    logger.debug("read \(scan.posts.count) posts, \(scan.invalidCount) invalid")
-    var diagnostics = scan.diagnostics
+    let cache = BuildCache.open(
+      state: configuration.state, settings: cacheSettings(configuration), readOnly: cacheUse == .readOnly,
+      logger: logger)
+    let remembered = cache?.rememberedPosts() ?? [:]
+
+    var results = [(post: Post?, diagnostics: [Diagnostic])?](repeating: nil, count: listing.files.count)
+    var unread: [Int] = []
+    for (index, file) in listing.files.enumerated() {
+      if let known = remembered[file.source.relativePath], known.signature == file.signature,
+        let decoded = PostArchive.decode(known.archive)
+      {
+        results[index] = decoded
+      } else {
+        unread.append(index)
+      }
+    }
+    let reader = PostReader(site: site)
+    let toRead = unread
+    let fresh = Mutex(
+      [Int: (result: (post: Post?, diagnostics: [Diagnostic]), row: BuildCache.RememberedPost?)]())
+    DispatchQueue.concurrentPerform(iterations: toRead.count) { position in
+      let file = listing.files[toRead[position]]
+      let outcome = read(file, reader: reader, remembered: remembered[file.source.relativePath])
+      fresh.withLock { $0[toRead[position]] = outcome }
+    }
+    var rows: [String: BuildCache.RememberedPost] = [:]
+    for (index, outcome) in fresh.withLock({ $0 }) {
+      results[index] = outcome.result
+      if let row = outcome.row { rows[listing.files[index].source.relativePath] = row }
+    }
+    cache?.update(
+      posts: rows, keeping: Set(listing.files.map(\.source.relativePath)), previous: remembered)
+    logger.debug("\(listing.files.count) post files, \(unread.count) read from disk")
+
+    let all = results.compactMap { $0 }
+    var diagnostics = listing.diagnostics + all.flatMap(\.diagnostics)
     let registry = EntryIDRegistry.load(from: configuration.state, warnings: &diagnostics)
-    let resolved = PostIdentities.resolve(scan.posts, remembered: registry.ids, site: site)
+    let resolved = PostIdentities.resolve(all.compactMap(\.post), remembered: registry.ids, site: site)
     diagnostics += resolved.diagnostics
     return Workspace(
       configuration: configuration, posts: resolved.posts, diagnostics: diagnostics, registry: registry)
+  }
+
+  /// Reads one post file; the cached result is reused when the bytes are the same after all
+  /// (a file touched, or copied back). Also returns what the cache should remember.
+  private static func read(
+    _ file: PostFile, reader: PostReader, remembered: BuildCache.RememberedPost?
+  ) -> (result: (post: Post?, diagnostics: [Diagnostic]), row: BuildCache.RememberedPost?) {
+    let data: Data
+    do {
+      data = try Data(contentsOf: file.url)
+    } catch {
+      let diagnostic = Diagnostic(
+        .error, path: file.source.displayPath, "cannot read the file: \(error.localizedDescription)")
+      return ((nil, [diagnostic]), nil)
+    }
+    let digest = PostReader.digest(data)
+    if let remembered, remembered.digest == digest, let decoded = PostArchive.decode(remembered.archive) {
+      return (
+        decoded,
+        BuildCache.RememberedPost(signature: file.signature, digest: digest, archive: remembered.archive)
+      )
+    }
+    var diagnostics: [Diagnostic] = []
+    var post: Post?
+    do {
+      post = try reader.read(data, source: file.source, digest: digest, warnings: &diagnostics)
+    } catch {
+      diagnostics.append(error)
+    }
+    let archive = PostArchive.encode(post: post, diagnostics: diagnostics)
+    return (
+      (post, diagnostics),
+      BuildCache.RememberedPost(signature: file.signature, digest: digest, archive: archive)
+    )
+  }
+
+  /// Everything a post's fields depend on besides its file: remembered posts read with
+  /// other settings (or by another version of Herald) are read again.
+  static func cacheSettings(_ configuration: HeraldConfiguration) -> String {
+    let site = configuration.postSite
+    return [
+      "herald \(HeraldVersion.current)", site.url, site.blogPath, site.timeZone.identifier,
+      String(site.timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: 0))),
+      configuration.posts.displayPath,
+    ].joined(separator: "\n")
   }
 
   /// The posts in the feeds at `now`.
@@ -72,19 +163,37 @@ public enum FeedBuild {
       generator: generator)
   }
 
-  /// Builds the feeds of `workspace` as they stand at `now`.
+  /// Builds the feeds of `workspace` as they stand at `now`. Feeds whose inputs are the
+  /// same as when the build cache saw them written, and whose files are untouched since,
+  /// are not rendered at all.
   public static func run(
     _ workspace: Workspace, credentials: Credentials, now: Date, logger: Logger
   ) throws(FeedsError) -> BuildReport {
     let configuration = workspace.configuration
     let published = workspace.published(at: now)
-    let entries = FeedEntry.prepare(published)
-    let files = try FeedPlanner.files(for: entries, site: site(configuration, credentials: credentials))
+    let site = site(configuration, credentials: credentials)
+    let plan = FeedPlanner.plan(published.map(FeedEntry.init), site: site)
+    let cache = BuildCache.open(
+      state: configuration.state, settings: Workspace.cacheSettings(configuration), readOnly: false,
+      logger: logger)
+    let remembered = cache?.rememberedOutputs() ?? [:]
+    let stale = staleFeeds(plan, output: configuration.output, remembered: remembered)
+
+    let content = ContentSource(workspace: workspace, published: published)
     let output = FeedOutput(folder: configuration.output.url, displayPath: configuration.output.displayPath)
-    let outcome = try output.write(files)
+    var written: [String: BuildCache.RememberedOutput] = [:]
+    var outcome = try output.write(stale, of: plan, site: site, content: content.content) {
+      feed, format, signature in
+      if let signature { written[feed.path(format)] = .init(digest: feed.digest, signature: signature) }
+    }
+    let kept = Set(plan.feeds.flatMap { feed in FeedFormat.allCases.map(feed.path) })
+    cache?.update(outputs: written, keeping: kept)
+    let rendered = Set(stale.flatMap { feed in FeedFormat.allCases.map(feed.path) })
+    outcome.unchanged += kept.subtracting(rendered).sorted()
     for path in outcome.written { logger.info("wrote \(configuration.output.displayPath)/\(path)") }
     for path in outcome.removed { logger.info("removed \(configuration.output.displayPath)/\(path)") }
-    logger.debug("\(outcome.unchanged.count) files unchanged")
+    logger.debug(
+      "\(outcome.unchanged.count) files unchanged, \(stale.count) of \(plan.feeds.count) feeds rendered")
 
     var registry = workspace.registry
     registry.record(published)
@@ -94,9 +203,63 @@ public enum FeedBuild {
       postCount: workspace.posts.count,
       publishedCount: published.count,
       invalidCount: workspace.invalidCount,
-      feedCount: files.filter { $0.path.hasSuffix(".xml") || $0.path.hasSuffix(".json") }.count,
+      feedCount: plan.feeds.count * FeedFormat.allCases.count,
       outcome: outcome,
-      diagnostics: workspace.diagnostics)
+      diagnostics: workspace.diagnostics + content.problems)
+  }
+
+  /// The feeds of `plan` that must be rendered: those the cache did not see written from
+  /// the same inputs, or whose files changed since (edited, deleted, restored from backup).
+  static func staleFeeds(
+    _ plan: FeedPlan, output: HeraldConfiguration.Folder, remembered: [String: BuildCache.RememberedOutput]
+  ) -> [PlannedFeed] {
+    plan.feeds.filter { feed in
+      FeedFormat.allCases.contains { format in
+        let path = feed.path(format)
+        guard let known = remembered[path], known.digest == feed.digest else { return true }
+        return FileSignature.of(output.url.appendingPathComponent(path).path) != known.signature
+      }
+    }
+  }
+}
+
+/// Gives feeds each published post's content, rendered from its file when a feed needs it.
+final class ContentSource: Sendable {
+  private let files: [String: URL]
+  private let displayPaths: [String: String]
+  private let failures = Mutex<[Diagnostic]>([])
+
+  init(workspace: Workspace, published: [Post]) {
+    var files: [String: URL] = [:]
+    var displayPaths: [String: String] = [:]
+    for post in published {
+      files[post.contentDigest] = workspace.configuration.posts.url.appendingPathComponent(
+        post.source.relativePath)
+      displayPaths[post.contentDigest] = post.source.displayPath
+    }
+    self.files = files
+    self.displayPaths = displayPaths
+  }
+
+  /// Problems met while rendering: files that vanished between reading and rendering.
+  var problems: [Diagnostic] { failures.withLock { $0 } }
+
+  /// The content of `entry`. If its file changed since it was read, the new body is used;
+  /// the next run sees the change and writes the feeds again with the new fields.
+  @Sendable func content(_ entry: FeedEntry) -> EntryContent {
+    let path = displayPaths[entry.contentDigest] ?? entry.link
+    do {
+      guard let url = files[entry.contentDigest] else { throw Diagnostic(.error, path: path, "unknown post") }
+      let data = try Data(contentsOf: url)
+      let markdown = try PostReader.markdown(in: data, path: path)
+      return EntryContent(markdown: markdown, base: entry.link, withText: entry.description == nil)
+    } catch {
+      failures.withLock {
+        $0.append(
+          Diagnostic(.warning, path: path, "changed while the feeds were written; its content is left out"))
+      }
+      return EntryContent(html: "", text: "")
+    }
   }
 }
 

@@ -17,37 +17,37 @@ struct FrontMatter {
   /// Splits `text` (already free of BOM and CR) and parses its YAML; `path` names the file
   /// in errors.
   init(splitting text: String, path: String) throws(Diagnostic) {
+    let (yaml, body) = try Self.split(text, path: path)
+    self.body = body
+    openingLine = 1
+    let source = String(yaml)
+    try Self.refuseHostileShapes(source, path: path)
+    fields = try YAMLMapping(parsing: source, path: path, firstLine: 2)
+  }
+
+  /// The YAML between the fences and the Markdown after them, without parsing either.
+  static func split(_ text: String, path: String) throws(Diagnostic) -> (yaml: Substring, body: Substring) {
     let parts = text[...].split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
     guard let first = parts.first, Self.isFence(first) else {
       let hint = text.isEmpty ? "the file is empty" : "it does not start with a '---' line"
       throw Diagnostic(.error, path: path, line: 1, "no front matter: \(hint)")
     }
-    openingLine = 1
     let rest = parts.count > 1 ? parts[1] : ""
 
     // Find the closing fence: a line of `---` (or YAML's `...`) on its own.
-    var yamlEnd = rest.startIndex
-    var bodyStart: Substring.Index?
     var cursor = rest.startIndex
     while cursor < rest.endIndex {
       let lineEnd = rest[cursor...].firstIndex(of: "\n") ?? rest.endIndex
       let line = rest[cursor..<lineEnd]
       if Self.isFence(line) || line.trimmingTrailingSpaces == "..." {
-        yamlEnd = cursor
-        bodyStart = lineEnd < rest.endIndex ? rest.index(after: lineEnd) : lineEnd
-        break
+        let bodyStart = lineEnd < rest.endIndex ? rest.index(after: lineEnd) : lineEnd
+        return (rest[rest.startIndex..<cursor], rest[bodyStart...])
       }
       cursor = lineEnd < rest.endIndex ? rest.index(after: lineEnd) : lineEnd
     }
-    guard let bodyStart else {
-      throw Diagnostic(
-        .error, path: path, line: 1,
-        "the front matter opened here is never closed: add a '---' line after it")
-    }
-    body = rest[bodyStart...]
-    let yaml = String(rest[rest.startIndex..<yamlEnd])
-    try Self.refuseHostileShapes(yaml, path: path)
-    fields = try YAMLMapping(parsing: yaml, path: path, firstLine: 2)
+    throw Diagnostic(
+      .error, path: path, line: 1,
+      "the front matter opened here is never closed: add a '---' line after it")
   }
 
   private static func isFence(_ line: Substring) -> Bool {

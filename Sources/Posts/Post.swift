@@ -37,8 +37,9 @@ public struct Post: Sendable, Hashable {
   public var twitterUsername: String?
   /// What the author asked of social posts (`syndication`).
   public var syndication: Syndication
-  /// The body rendered to HTML; URLs in it are still as the author wrote them.
-  public var contentHTML: String
+  /// The SHA-256 of the file's bytes (hex): the body is rendered when a feed needs it, and
+  /// caches key what they keep of a post by this.
+  public var contentDigest: String
   /// Lines of interesting keys, for pointing diagnostics at them.
   public var lines: KeyLines
 

@@ -1,3 +1,4 @@
+internal import Crypto
 public import Foundation
 
 /// Reads one post file into a `Post`, or says exactly what is wrong with it and where.
@@ -33,9 +34,10 @@ public struct PostReader: Sendable {
   /// Creates a reader for posts of `site`.
   public init(site: Site) { self.site = site }
 
-  /// Reads the post in `data`; warnings about it are appended to `warnings`.
+  /// Reads the post in `data`; warnings about it are appended to `warnings`. `digest` is
+  /// `digest(data)` when the caller has it already.
   public func read(
-    _ data: Data, source: Post.Source, warnings: inout [Diagnostic]
+    _ data: Data, source: Post.Source, digest: String? = nil, warnings: inout [Diagnostic]
   ) throws(Diagnostic) -> Post {
     let path = source.displayPath
     guard data.count <= Self.maximumFileSize else {
@@ -105,10 +107,21 @@ public struct PostReader: Sendable {
       pinnedID: pinnedID,
       twitterUsername: twitterUsername,
       syndication: try syndication(fields, warnings: &warnings),
-      contentHTML: MarkdownRenderer.html(from: frontMatter.body),
+      contentDigest: digest ?? Self.digest(data),
       lines: Post.KeyLines(
         date: fields.line(of: "date"), permalink: permalinkLine, id: fields.line(of: "id"))
     )
+  }
+
+  /// The Markdown body of the post file in `data`, without reading its front matter: what
+  /// a feed renders, long after the post's fields were read (or taken from a cache).
+  public static func markdown(in data: Data, path: String) throws(Diagnostic) -> Substring {
+    try FrontMatter.split(decode(data, path: path), path: path).body
+  }
+
+  /// The SHA-256 of `data` in hex.
+  public static func digest(_ data: Data) -> String {
+    Hex.string(SHA256.hash(data: data))
   }
 
   // MARK: - Text

@@ -14,7 +14,7 @@ struct Build: ParsableCommand {
     let (console, configuration, credentials) = try options.setUp()
     let logger = options.logger(console: console)
 
-    let workspace = try Workspace.load(configuration, logger: logger)
+    let workspace = try Workspace.load(configuration, cache: .update, logger: logger)
     let report: BuildReport
     do {
       report = try FeedBuild.run(workspace, credentials: credentials, now: options.instant, logger: logger)

@@ -40,7 +40,7 @@ struct Publish: ParsableCommand {
     }
     defer { withExtendedLifetime(lock) {} }
 
-    let workspace = try Workspace.load(configuration, logger: logger)
+    let workspace = try Workspace.load(configuration, cache: dryRun ? .readOnly : .update, logger: logger)
     workspace.diagnostics.forEach(console.report)
     let publisher = Publisher(
       workspace: workspace, credentials: credentials, now: options.instant, logger: logger)

@@ -18,9 +18,12 @@ import Testing
   static func files() throws -> [FeedFile] {
     let reader = PostReader(
       site: .init(url: "https://openinfra.org", blogPath: "/blog/", timeZone: TimeZone(secondsFromGMT: 0)!))
-    let scan = try reader.readFolder(fixtures.appendingPathComponent("posts"), displayPath: "posts")
+    let folder = fixtures.appendingPathComponent("posts")
+    let scan = try reader.readFolder(folder, displayPath: "posts")
     #expect(scan.diagnostics.isEmpty)
-    return try FeedPlanner.files(for: FeedEntry.prepare(scan.posts), site: site)
+    return try FeedPlanner.files(
+      for: scan.posts.map(FeedEntry.init), site: site,
+      content: FeedTestContent(scan.posts, folder: folder).content)
   }
 
   @Test func outputMatchesTheGoldenFiles() throws {

@@ -9,46 +9,99 @@ import Testing
     try #require(FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as? UInt64)
   }
 
+  /// Writes every feed of `entries` into `output`.
+  func write(_ entries: [(FeedEntry, EntryContent)], to output: FeedOutput) throws -> FeedOutput.Outcome {
+    let plan = FeedPlanner.plan(entries.map(\.0), site: SmallSite.site)
+    return try output.write(plan.feeds, of: plan, site: SmallSite.site, content: SmallSite.content(entries))
+  }
+
   @Test func unchangedFilesAreNotRewrittenAndChangedOnesAreReplaced() throws {
     let folder = try TemporaryFolder()
     let output = FeedOutput(folder: folder.url, displayPath: "public")
-    let files = [
-      FeedFile(path: "atom.xml", data: Data("one".utf8)),
-      FeedFile(path: "a/b/rss.xml", data: Data("two".utf8)),
-    ]
-    #expect(try output.write(files).written == ["atom.xml", "a/b/rss.xml"])
+    let entries = [try SmallSite.entry("one", day: 1), try SmallSite.entry("two", day: 2)]
+    #expect(
+      try write(entries, to: output).written.sorted() == ["atom.xml", "feed.json", "feed.xsl", "rss.xml"])
     let before = try inode(folder.path("atom.xml"))
     let modified =
       try FileManager.default.attributesOfItem(atPath: folder.path("atom.xml"))[.modificationDate] as? Date
 
-    let again = try output.write(files)
+    let again = try write(entries, to: output)
     #expect(again.written.isEmpty)
-    #expect(again.unchanged == ["atom.xml", "a/b/rss.xml"])
+    #expect(again.unchanged.sorted() == ["atom.xml", "feed.json", "feed.xsl", "rss.xml"])
     #expect(try inode(folder.path("atom.xml")) == before)
     #expect(
       try FileManager.default.attributesOfItem(atPath: folder.path("atom.xml"))[.modificationDate] as? Date
         == modified)
 
     // A change arrives by rename: a reader holding the old file keeps reading the old bytes.
+    let old = try folder.read("atom.xml")
     let handle = try FileHandle(forReadingFrom: folder.url.appendingPathComponent("atom.xml"))
-    #expect(try output.write([FeedFile(path: "atom.xml", data: Data("three".utf8))]).written == ["atom.xml"])
+    let changed = [entries[0], try SmallSite.entry("two", day: 2, body: "Changed")]
+    #expect(try write(changed, to: output).written.sorted() == ["atom.xml", "feed.json", "rss.xml"])
     #expect(try inode(folder.path("atom.xml")) != before)
-    #expect(try handle.readToEnd() == Data("one".utf8))
-    #expect(try folder.read("atom.xml") == "three")
+    #expect(try handle.readToEnd() == Data(old.utf8))
+    #expect(try folder.read("atom.xml").contains("Changed"))
     // No temporary file is left behind.
     #expect(
-      try FileManager.default.contentsOfDirectory(atPath: folder.url.path).sorted() == ["a", "atom.xml"])
+      try FileManager.default.contentsOfDirectory(atPath: folder.url.path).sorted() == [
+        "atom.xml", "feed.json", "feed.xsl", "rss.xml",
+      ])
+  }
+
+  @Test func aFileShorterOrLongerThanTheNewBytesIsReplaced() throws {
+    let folder = try TemporaryFolder()
+    let output = FeedOutput(folder: folder.url, displayPath: "public")
+    let entries = [try SmallSite.entry("one", day: 1)]
+    _ = try write(entries, to: output)
+    let atom = try folder.read("atom.xml")
+    try folder.write("atom.xml", atom + " ")
+    try folder.write("rss.xml", String(try folder.read("rss.xml").dropLast()))
+    #expect(try write(entries, to: output).written.sorted() == ["atom.xml", "rss.xml"])
+    #expect(try folder.read("atom.xml") == atom)
+  }
+
+  @Test func streamedFilesEqualTheFilesMadeInMemory() throws {
+    // More categories than one pass writes, so entries are rendered in several passes.
+    let entries = try (0..<(FeedWriter.feedsPerPass + 5)).map { number in
+      try SmallSite.entry(
+        "post\(number)", day: 1 + number % 28, categories: ["c\(number)", "all"], body: "Body \(number)")
+    }
+    let folder = try TemporaryFolder()
+    _ = try write(entries, to: FeedOutput(folder: folder.url, displayPath: "public"))
+    let files = try FeedPlanner.files(
+      for: entries.map(\.0), site: SmallSite.site, content: SmallSite.content(entries))
+    #expect(files.count == (FeedWriter.feedsPerPass + 5 + 2) * 3 + 1)
+    for file in files {
+      #expect(try Data(contentsOf: folder.url.appendingPathComponent(file.path)) == file.data, "\(file.path)")
+    }
+  }
+
+  @Test func aDryRunFindsTheChangedFilesAndWritesNothing() throws {
+    let folder = try TemporaryFolder()
+    let output = FeedOutput(folder: folder.url, displayPath: "public")
+    let entries = [try SmallSite.entry("one", day: 1, categories: ["a"]), try SmallSite.entry("two", day: 2)]
+    _ = try write(entries, to: output)
+    let plan = FeedPlanner.plan(entries.map(\.0), site: SmallSite.site)
+    #expect(
+      try output.changes(plan.feeds, of: plan, site: SmallSite.site, content: SmallSite.content(entries))
+        .isEmpty)
+    let changed = [entries[0], try SmallSite.entry("two", day: 2, body: "New")]
+    let newPlan = FeedPlanner.plan(changed.map(\.0), site: SmallSite.site)
+    let before = try folder.read("atom.xml")
+    #expect(
+      try output.changes(
+        newPlan.feeds, of: newPlan, site: SmallSite.site, content: SmallSite.content(changed)
+      ).sorted()
+        == ["atom.xml", "feed.json", "rss.xml"])
+    #expect(try folder.read("atom.xml") == before)
   }
 
   @Test func feedsOfVanishedCategoriesAreRemovedAndOtherFilesKept() throws {
     let folder = try TemporaryFolder()
     let output = FeedOutput(folder: folder.url, displayPath: "public")
-    let old = FeedFormat.allCases.map {
-      FeedFile(path: "categories/gone/\($0.fileName)", data: Data("x".utf8))
-    }
-    _ = try output.write(old)
+    _ = try write([try SmallSite.entry("one", day: 1, categories: ["gone"])], to: output)
     try folder.write("categories/gone/README.txt", "mine")
-    let outcome = try output.write([FeedFile(path: "atom.xml", data: Data("new".utf8))])
+    let outcome = try write([try SmallSite.entry("one", day: 1)], to: output)
     #expect(
       outcome.removed.sorted() == [
         "categories/gone/atom.xml", "categories/gone/feed.json", "categories/gone/rss.xml",
@@ -64,9 +117,8 @@ import Testing
       try? FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: folder.url.path)
     }
     #expect(throws: FeedsError.self) {
-      try FeedOutput(folder: folder.url, displayPath: "public").write([
-        FeedFile(path: "atom.xml", data: Data())
-      ])
+      try write(
+        [try SmallSite.entry("one", day: 1)], to: FeedOutput(folder: folder.url, displayPath: "public"))
     }
   }
 }
