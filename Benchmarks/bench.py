@@ -18,6 +18,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import time
 
 WORDS = (
     "open infrastructure cloud community release summit project contributors kubernetes "
@@ -92,15 +93,22 @@ def archive(root, size):
 
 
 def timed(command, cwd):
-    """Wall seconds and peak RSS (MiB) of one run."""
-    result = subprocess.run(["/usr/bin/time", "-f", "%e %M"] + command, cwd=cwd, capture_output=True, text=True)
+    """Wall seconds (to the microsecond: `time` rounds to 10 ms) and peak RSS in MiB (as
+    `/usr/bin/time -v` reports it) of one run."""
+    start = time.perf_counter()
+    result = subprocess.run(["/usr/bin/time", "-f", "%M"] + command, cwd=cwd, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
     if result.returncode != 0:
         sys.exit(f"{' '.join(command)} failed:\n{result.stderr[-2000:]}")
-    seconds, kilobytes = result.stderr.strip().splitlines()[-1].split()
-    return float(seconds), int(kilobytes) / 1024
+    kilobytes = result.stderr.strip().splitlines()[-1]
+    return seconds, int(kilobytes) / 1024
 
 
-def measure(name, command, cwd, repeat, before=None):
+def measure(name, command, cwd, repeat, before=None, warm_up=False):
+    """The median time and the worst peak memory of `repeat` runs; `warm_up` runs the command
+    once first, unmeasured (the steady state of a cron job is what counts)."""
+    if warm_up:
+        timed(command, cwd)
     runs = []
     for _ in range(repeat):
         if before:
@@ -113,7 +121,9 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--herald", required=True)
     parser.add_argument("--sizes", default="1000,10000")
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each full build")
+    parser.add_argument("--quick-repeat", type=int, default=11, help="runs of each run with nothing to do")
+    parser.add_argument("--hugo-max", type=int, default=10000, help="largest archive Hugo is run on")
     parser.add_argument("--work", default=".bench")
     args = parser.parse_args()
     herald = os.path.abspath(args.herald)
@@ -126,17 +136,32 @@ def main():
             for sub in ("public", "state"):
                 shutil.rmtree(os.path.join(folder, sub), ignore_errors=True)
 
-        full = measure("herald build (full)", [herald, "build", "--quiet", "--config", "herald.yml"], folder, args.repeat, clean)
-        again = measure("herald build (nothing changed)", [herald, "build", "--quiet", "--config", "herald.yml"], folder, args.repeat)
-        publish = measure("herald publish (nothing due)", [herald, "publish", "--quiet", "--config", "herald.yml"], folder, args.repeat)
-        hugo_row = None
-        if hugo:
-            hugo_row = measure("hugo (one full-content RSS)", [hugo, "--quiet", "-s", "hugo", "-d", "hugo-out"], folder, args.repeat,
-                               lambda: shutil.rmtree(os.path.join(folder, "hugo", "hugo-out"), ignore_errors=True))
-        for name, seconds, memory in [full, again, publish] + ([hugo_row] if hugo_row else []):
+        build = [herald, "build", "--quiet", "--config", "herald.yml"]
+        hugo_build = [hugo, "--quiet", "-s", "hugo", "-d", "hugo-out"] if hugo and size <= args.hugo_max else None
+        # Full builds pair by pair, Herald then Hugo, so a noisy moment weighs on both.
+        herald_runs, hugo_runs = [], []
+        for _ in range(args.repeat):
+            clean()
+            herald_runs.append(timed(build, folder))
+            if hugo_build:
+                shutil.rmtree(os.path.join(folder, "hugo", "hugo-out"), ignore_errors=True)
+                hugo_runs.append(timed(hugo_build, folder))
+        summary = lambda runs: (statistics.median(r[0] for r in runs), max(r[1] for r in runs))
+        rows.append((size, "herald build (full, empty state)", *summary(herald_runs)))
+        if hugo_runs:
+            rows.append((size, "hugo (one full-content RSS)", *summary(hugo_runs)))
+            ratios = [h[0] / g[0] for h, g in zip(herald_runs, hugo_runs)]
+            rows.append((size, "ratio herald/hugo (full build, median of pairs)", statistics.median(ratios), None))
+        for name, seconds, memory in [
+            measure("herald build (nothing changed)", build, folder, args.quick_repeat),
+            measure(
+                "herald publish (nothing due)", [herald, "publish", "--quiet", "--config", "herald.yml"], folder,
+                args.quick_repeat, warm_up=True),
+        ]:
             rows.append((size, name, seconds, memory))
-        if hugo_row:
-            rows.append((size, "ratio herald/hugo (full build)", full[1] / hugo_row[1], None))
+    print(f"Herald: {herald}; Hugo: {hugo or 'not installed'}; {args.repeat} full builds, "
+          f"{args.quick_repeat} runs with nothing to do (after one unmeasured publish).")
+    print()
     print("| posts | what | median seconds | peak MiB |")
     print("|---:|---|---:|---:|")
     for size, name, seconds, memory in rows:

@@ -27,7 +27,8 @@ enum AtomFeed {
 
   /// One `<entry>`, indented as it stands in the feed.
   static func entry(_ entry: FeedEntry, content: EntryContent) throws(FeedsError) -> [UInt8] {
-    let xml = try XMLWriter()
+    // Room for the escaped content and the fields around it.
+    let xml = try XMLWriter(capacity: content.html.utf8.count * 5 / 4 + 2048)
     // An element at the entries' depth stands in for the feed's header, so the entry comes
     // out exactly as it would in the whole document.
     try xml.start("feed")

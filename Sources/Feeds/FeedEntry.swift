@@ -1,4 +1,3 @@
-internal import Crypto
 public import Foundation
 public import Posts
 
@@ -55,14 +54,14 @@ public struct FeedEntry: Sendable, Hashable {
   }
 
   /// Everything the entry's bytes depend on, in any format, as a digest.
-  var digest: SHA256.Digest {
-    var hasher = SHA256()
-    hasher.update(fields: [
+  var digest: [UInt8] {
+    var digest = FieldDigest()
+    digest.add([
       id, title, link, String(published.timeIntervalSince1970), String(updated.timeIntervalSince1970),
       author ?? "\u{0}", description ?? "\u{0}", contentDigest,
     ])
-    hasher.update(fields: categories.map(\.label))
-    return hasher.finalize()
+    digest.add(categories.map(\.label))
+    return digest.bytes
   }
 }
 
@@ -82,20 +81,17 @@ public struct EntryContent: Sendable, Equatable {
   /// Renders a post's Markdown (cmark-gfm), then makes it fit for a feed against `base`
   /// (the permalink). `withText` also extracts the opening text, for summaries.
   public init(markdown: some StringProtocol, base: String, withText: Bool) {
+    // Most posts are Markdown alone: cmark's own HTML then only needs its URLs made
+    // absolute, which saves parsing it again (the text, when asked for, comes from a parse).
+    if !withText,
+      let html = MarkdownRenderer.htmlWithoutRawHTML(
+        from: markdown, rewritingURLs: { HTMLContent.absolute($0, base: base) })
+    {
+      self.init(html: html, text: "")
+      return
+    }
     let content = HTMLContent(html: MarkdownRenderer.html(from: markdown), base: base, withText: withText)
     self.init(html: content.html, text: content.text)
-  }
-}
-
-extension SHA256 {
-  /// Adds each of `fields`, each ended by a byte no UTF-8 text contains, so no two lists of
-  /// fields hash alike.
-  mutating func update(fields: [String]) {
-    for field in fields {
-      var field = field
-      field.withUTF8 { update(bufferPointer: UnsafeRawBufferPointer($0)) }
-      withUnsafeBytes(of: UInt8(0xFF)) { update(bufferPointer: $0) }
-    }
   }
 }
 

@@ -23,6 +23,13 @@ public struct FeedOutput: Sendable {
     public var unchanged: [String] = []
     /// Category feeds removed because the category has no posts any more.
     public var removed: [String] = []
+
+    /// An outcome.
+    public init(written: [String] = [], unchanged: [String] = [], removed: [String] = []) {
+      self.written = written
+      self.unchanged = unchanged
+      self.removed = removed
+    }
   }
 
   /// Creates an output for `folder`.

@@ -1,4 +1,3 @@
-internal import Crypto
 public import Foundation
 internal import Posts
 
@@ -157,19 +156,18 @@ public enum FeedPlanner {
 
   private static func planned(
     folder: String, title: String, subtitle: String?, folderURL: String, stylesheetHref: String,
-    members: [Int], sorted: [FeedEntry], digests: [SHA256.Digest], site: FeedSite
+    members: [Int], sorted: [FeedEntry], digests: [[UInt8]], site: FeedSite
   ) -> PlannedFeed {
     let document = FeedDocument(
       title: title, subtitle: subtitle, homeURL: site.homeURL, folderURL: folderURL,
       stylesheetHref: stylesheetHref, language: site.language, author: site.author, hub: site.hub,
       updated: members.map { sorted[$0].updated }.max() ?? Date(timeIntervalSince1970: 0),
       isEmpty: members.isEmpty)
-    var hasher = SHA256()
-    hasher.update(
-      fields: [layoutVersion, site.generator.name, site.generator.version, site.generator.url ?? "\u{0}"]
+    var digest = FieldDigest()
+    digest.add(
+      [layoutVersion, site.generator.name, site.generator.version, site.generator.url ?? "\u{0}"]
         + document.fields)
-    for member in members { digests[member].withUnsafeBytes { hasher.update(bufferPointer: $0) } }
-    return PlannedFeed(
-      folder: folder, document: document, members: members, digest: Hex.string(hasher.finalize()))
+    for member in members { digest.add(bytes: digests[member]) }
+    return PlannedFeed(folder: folder, document: document, members: members, digest: digest.hex)
   }
 }

@@ -66,7 +66,7 @@ public struct FeedWriter: Sendable {
     }
   }
 
-  private struct Fragments {
+  private struct Fragments: Sendable {
     var atom: [UInt8]
     var rss: [UInt8]
     var json: [UInt8]
@@ -100,23 +100,61 @@ public struct FeedWriter: Sendable {
       for member in planned.members { holders[member].append(feed) }
     }
     let needed = holders.indices.filter { !holders[$0].isEmpty }
-    var itemsWritten = [Int](repeating: 0, count: feeds.count)
+    // Rendering the next batch overlaps appending the last one to the files.
+    let appender = Appender(sinks: sinks, holders: holders)
+    let writing = DispatchQueue(label: "herald.feeds.append")
+    let inFlight = DispatchSemaphore(value: 2)
     for batchStart in stride(from: 0, to: needed.count, by: Self.batchSize) {
       let batch = Array(needed[batchStart..<min(batchStart + Self.batchSize, needed.count)])
-      for (entry, fragments) in zip(batch, try render(batch, content: content)) {
-        for feed in holders[entry] {
-          try sinks[feed][0].append(fragments.atom)
-          try sinks[feed][1].append(fragments.rss)
-          if itemsWritten[feed] > 0 { try sinks[feed][2].append([UInt8(ascii: ",")]) }
-          try sinks[feed][2].append(fragments.json)
-          itemsWritten[feed] += 1
-        }
+      let fragments = try render(batch, content: content)
+      inFlight.wait()
+      writing.async {
+        appender.append(zip(batch, fragments))
+        inFlight.signal()
       }
+      if appender.failure != nil { break }
     }
+    writing.sync {}
+    if let failure = appender.failure { throw failure }
     for (feed, feedSinks) in sinks.enumerated() {
       for (frame, sink) in zip(frames[feed], feedSinks) {
-        try sink.append(itemsWritten[feed] > 0 ? frame.tail : frame.emptyTail)
+        try sink.append(appender.itemsWritten[feed] > 0 ? frame.tail : frame.emptyTail)
         try sink.finish()
+      }
+    }
+  }
+
+  /// Appends rendered entries to the feeds that hold them. Used from one serial queue only,
+  /// while the next batch renders; the writer reads its state after that queue is drained.
+  private final class Appender: @unchecked Sendable {
+    private let sinks: [[any FeedSink]]
+    private let holders: [[Int]]
+    private(set) var itemsWritten: [Int]
+    private let firstFailure = Mutex<FeedsError?>(nil)
+
+    /// The first error, which stops the appending; the writer checks it between batches.
+    var failure: FeedsError? { firstFailure.withLock { $0 } }
+
+    init(sinks: [[any FeedSink]], holders: [[Int]]) {
+      self.sinks = sinks
+      self.holders = holders
+      itemsWritten = [Int](repeating: 0, count: sinks.count)
+    }
+
+    func append(_ rendered: some Sequence<(Int, Fragments)>) {
+      guard failure == nil else { return }
+      do {
+        for (entry, fragments) in rendered {
+          for feed in holders[entry] {
+            try sinks[feed][0].append(fragments.atom)
+            try sinks[feed][1].append(fragments.rss)
+            if itemsWritten[feed] > 0 { try sinks[feed][2].append([UInt8(ascii: ",")]) }
+            try sinks[feed][2].append(fragments.json)
+            itemsWritten[feed] += 1
+          }
+        }
+      } catch {
+        firstFailure.withLock { $0 = error }
       }
     }
   }

@@ -15,12 +15,12 @@ struct HTMLContent {
   static let textLimit = 4096
 
   /// Attributes that hold one URL.
-  private static let urlAttributes: Set<String> = [
+  private static let urlAttributes = [
     "href", "src", "poster", "cite", "data", "action", "background", "longdesc", "usemap",
     "formaction", "manifest", "codebase",
   ]
   /// Elements a feed reader must never run.
-  private static let removedElements: Set<String> = ["script"]
+  private static let removedElements = ["script"]
 
   /// Rewrites `html` (a fragment) against `base`; `withText` also extracts the text.
   init(html: String, base: String, withText: Bool = true) {
@@ -66,7 +66,7 @@ struct HTMLContent {
       while let current = child {
         child = current.pointee.next
         guard current.pointee.type == XML_ELEMENT_NODE else { continue }
-        if removedElements.contains(name(of: current)) {
+        if isRemoved(current.pointee.name) {
           xmlUnlinkNode(current)
           xmlFreeNode(current)
           continue
@@ -77,27 +77,30 @@ struct HTMLContent {
     }
   }
 
+  /// Compared as C strings, without making a Swift string of every name: a post has
+  /// hundreds of elements and attributes, and only a few matter.
+  private static func isRemoved(_ name: UnsafePointer<xmlChar>?) -> Bool {
+    guard let name else { return false }
+    return removedElements.contains { xmlStrcasecmp(name, $0) == 0 }
+  }
+
   private static func rewriteAttributes(of element: xmlNodePtr, base: String) {
     var attribute = element.pointee.properties
     while let current = attribute {
       attribute = current.pointee.next
-      let key = String(cString: current.pointee.name).lowercased()
-      if key.hasPrefix("on") {
+      guard let name = current.pointee.name else { continue }
+      if xmlStrncasecmp(name, "on", 2) == 0 {
         xmlRemoveProp(current)
         continue
       }
-      guard urlAttributes.contains(key) || key == "srcset" else { continue }
-      guard let raw = xmlGetProp(element, current.pointee.name) else { continue }
+      let isSrcset = xmlStrcasecmp(name, "srcset") == 0
+      guard isSrcset || urlAttributes.contains(where: { xmlStrcasecmp(name, $0) == 0 }) else { continue }
+      guard let raw = xmlGetProp(element, name) else { continue }
       let value = String(cString: raw)
       cxml_free(raw)
-      let rewritten: String?
-      if key == "srcset" {
-        rewritten = absoluteSrcset(value, base: base)
-      } else {
-        rewritten = absolute(value, base: base)
-      }
+      let rewritten = isSrcset ? absoluteSrcset(value, base: base) : absolute(value, base: base)
       if let rewritten {
-        xmlSetProp(element, current.pointee.name, rewritten)
+        if rewritten != value { xmlSetProp(element, name, rewritten) }
       } else {
         xmlRemoveProp(current)
       }
@@ -106,7 +109,7 @@ struct HTMLContent {
 
   /// `value` resolved against `base`; nil for a script URL, which is dropped.
   static func absolute(_ value: String, base: String) -> String? {
-    let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+    let trimmed = value.trimmingWhitespace(andNewlines: true)
     let scheme = URLText.scheme(of: trimmed)
     if let scheme, ["javascript", "vbscript", "livescript"].contains(scheme) { return nil }
     // `data:` images and `mailto:` links are whole already.

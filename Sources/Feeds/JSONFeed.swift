@@ -40,7 +40,7 @@ enum JSONFeed {
 
   /// One item, as it stands in the `items` array after an earlier item's comma (if any).
   static func item(_ entry: FeedEntry, content: EntryContent) -> [UInt8] {
-    let json = JSONText(indent: 2)
+    let json = JSONText(indent: 2, capacity: content.html.utf8.count * 5 / 4 + 2048)
     json.newline()
     json.object {
       json.member("id", entry.id)
@@ -66,7 +66,10 @@ private final class JSONText {
   private var indent: Int
   private var needsComma = false
 
-  init(indent: Int = 0) { self.indent = indent }
+  init(indent: Int = 0, capacity: Int = 0) {
+    self.indent = indent
+    bytes.reserveCapacity(capacity)
+  }
 
   func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
 

@@ -36,7 +36,8 @@ enum RSSFeed {
 
   /// One `<item>`, indented as it stands in the feed.
   static func item(_ entry: FeedEntry, content: EntryContent) throws(FeedsError) -> [UInt8] {
-    let xml = try XMLWriter()
+    // Room for the escaped content and the fields around it.
+    let xml = try XMLWriter(capacity: content.html.utf8.count * 5 / 4 + 2048)
     // An element at the items' depth stands in for the channel's header (see AtomFeed).
     try xml.start("rss")
     try xml.start("channel")

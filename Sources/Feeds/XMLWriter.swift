@@ -7,8 +7,11 @@ final class XMLWriter {
   private let buffer: xmlBufferPtr
   private let writer: xmlTextWriterPtr
 
-  init() throws(FeedsError) {
-    guard let buffer = xmlBufferCreate() else { throw FeedsError("libxml2 could not allocate a buffer") }
+  /// A writer whose buffer starts with room for `capacity` bytes (it grows as needed).
+  init(capacity: Int = 4096) throws(FeedsError) {
+    guard let buffer = xmlBufferCreateSize(max(capacity, 64)) else {
+      throw FeedsError("libxml2 could not allocate a buffer")
+    }
     guard let writer = xmlNewTextWriterMemory(buffer, 0) else {
       xmlBufferFree(buffer)
       throw FeedsError("libxml2 could not create a writer")

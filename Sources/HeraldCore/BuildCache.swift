@@ -21,7 +21,7 @@ final class BuildCache {
   /// The file, below the state folder.
   static let fileName = "cache.sqlite"
   /// Bumped when the tables change; a cache of another version is emptied.
-  static let schemaVersion = 1
+  static let schemaVersion = 2
 
   private let database: Database
   /// The reader settings and Herald version the remembered posts were read with.
@@ -51,37 +51,56 @@ final class BuildCache {
     state: HeraldConfiguration.Folder, settings: String, readOnly: Bool, logger: Logger
   ) -> BuildCache? {
     let url = state.url.appendingPathComponent(fileName)
-    let displayPath = state.displayPath + "/" + fileName
     if readOnly, !FileManager.default.fileExists(atPath: url.path) { return nil }
     do {
-      if !readOnly {
-        try FileManager.default.createDirectory(at: state.url, withIntermediateDirectories: true)
-      }
-      let database = try Database(
-        url: url, displayPath: displayPath, subject: "build cache", readOnly: readOnly)
-      if !readOnly {
-        // A cache may lose its last writes in a power cut, never its consistency.
-        try database.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
-        let version = try database.query("PRAGMA user_version").first?.integer("user_version") ?? 0
-        if version != Int64(schemaVersion) {
-          try database.execute(
-            """
-            DROP TABLE IF EXISTS posts; DROP TABLE IF EXISTS outputs;
-            CREATE TABLE posts(path TEXT PRIMARY KEY, settings TEXT NOT NULL, device INTEGER NOT NULL,
-              inode INTEGER NOT NULL, size INTEGER NOT NULL, modified INTEGER NOT NULL,
-              changed INTEGER NOT NULL, digest TEXT NOT NULL, archive BLOB NOT NULL);
-            CREATE TABLE outputs(path TEXT PRIMARY KEY, digest TEXT NOT NULL, device INTEGER NOT NULL,
-              inode INTEGER NOT NULL, size INTEGER NOT NULL, modified INTEGER NOT NULL,
-              changed INTEGER NOT NULL);
-            PRAGMA user_version = \(schemaVersion);
-            """)
-        }
-      }
-      return BuildCache(database: database, settings: settings)
+      return try open(
+        url, displayPath: state.displayPath + "/" + fileName, settings: settings, readOnly: readOnly)
+    } catch {
+      logger.debug("not using the build cache: \(error)")
+      guard !readOnly else { return nil }
+    }
+    // A damaged cache is only slower than none: start a new one.
+    for suffix in ["", "-wal", "-shm"] { unlink(url.path + suffix) }
+    do {
+      return try open(
+        url, displayPath: state.displayPath + "/" + fileName, settings: settings, readOnly: false)
     } catch {
       logger.debug("not using the build cache: \(error)")
       return nil
     }
+  }
+
+  private static func open(_ url: URL, displayPath: String, settings: String, readOnly: Bool) throws
+    -> BuildCache
+  {
+    if !readOnly {
+      try FileManager.default.createDirectory(
+        at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    }
+    let database = try Database(
+      url: url, displayPath: displayPath, subject: "build cache", readOnly: readOnly)
+    let version = try database.query("PRAGMA user_version").first?.integer("user_version") ?? 0
+    if !readOnly {
+      // A cache may lose its last writes in a power cut, never its consistency.
+      try database.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
+      if version != Int64(schemaVersion) {
+        try database.execute(
+          """
+          DROP TABLE IF EXISTS posts; DROP TABLE IF EXISTS outputs; DROP TABLE IF EXISTS stamps;
+          CREATE TABLE posts(path TEXT PRIMARY KEY, settings TEXT NOT NULL, device INTEGER NOT NULL,
+            inode INTEGER NOT NULL, size INTEGER NOT NULL, modified INTEGER NOT NULL,
+            changed INTEGER NOT NULL, digest TEXT NOT NULL, archive BLOB NOT NULL);
+          CREATE TABLE outputs(path TEXT PRIMARY KEY, digest TEXT NOT NULL, device INTEGER NOT NULL,
+            inode INTEGER NOT NULL, size INTEGER NOT NULL, modified INTEGER NOT NULL,
+            changed INTEGER NOT NULL);
+          CREATE TABLE stamps(command TEXT PRIMARY KEY, stamp BLOB NOT NULL);
+          PRAGMA user_version = \(schemaVersion);
+          """)
+      }
+    } else if version != Int64(schemaVersion) {
+      throw DeliveryError("the build cache is from another version of Herald")
+    }
+    return BuildCache(database: database, settings: settings)
   }
 
   // MARK: - Posts
@@ -150,6 +169,27 @@ final class BuildCache {
     }
   }
 
+  // MARK: - Stamps
+
+  /// The stamp the last run of `command` left, if any.
+  func stamp(_ command: String) -> RunStamp? {
+    var stamp: RunStamp?
+    try? database.forEachRow("SELECT stamp FROM stamps WHERE command = ?", [.text(command)]) { row in
+      stamp = try? JSONDecoder().decode(RunStamp.self, from: Data(row.blob(0)))
+    }
+    return stamp
+  }
+
+  /// Keeps `stamp` for the next run of `command`; nil forgets the last one.
+  func save(_ stamp: RunStamp?, for command: String) {
+    guard let stamp, let data = try? JSONEncoder().encode(stamp) else {
+      _ = try? database.query("DELETE FROM stamps WHERE command = ?", [.text(command)])
+      return
+    }
+    _ = try? database.query(
+      "INSERT OR REPLACE INTO stamps VALUES (?, ?)", [.text(command), .blob(Array(data))])
+  }
+
   // MARK: - Signatures
 
   private static func values(_ signature: FileSignature) -> [Database.Value] {
@@ -162,7 +202,7 @@ final class BuildCache {
   /// `signature`, unless the file changed so recently that another change within the file
   /// system's clock tick would leave it looking the same (git's "racy clean" case): then a
   /// signature that never matches, so the next run looks at the bytes.
-  private static func trusted(_ signature: FileSignature) -> FileSignature {
+  static func trusted(_ signature: FileSignature) -> FileSignature {
     var now = timespec()
     clock_gettime(CLOCK_REALTIME, &now)
     let nanoseconds = Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)

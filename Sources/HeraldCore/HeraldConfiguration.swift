@@ -25,6 +25,9 @@ public struct HeraldConfiguration: Sendable {
   public var httpTimeout: TimeInterval = 30
   /// The longest connecting to a network may take (`http.connect_timeout`).
   public var httpConnectTimeout: TimeInterval = 10
+  /// The digest of the configuration file's bytes: a run that finds it and everything
+  /// else unchanged may reuse the last run's work.
+  public var sourceDigest = ""
 
   /// The `site` block.
   public struct Site: Sendable {
@@ -141,6 +144,7 @@ extension HeraldConfiguration {
         configuration.httpConnectTimeout = connect
       }
     }
+    configuration.sourceDigest = PostReader.digest(data)
     return configuration
   }
 

@@ -50,6 +50,11 @@ public struct Publisher {
 
   /// The clients of the networks that are on.
   public func clients() -> [any NetworkClient] {
+    Self.clients(configuration, credentials: credentials)
+  }
+
+  /// The clients of the networks `credentials` turn on.
+  static func clients(_ configuration: HeraldConfiguration, credentials: Credentials) -> [any NetworkClient] {
     let planner = SocialPlanner(configuration: configuration, credentials: credentials)
     return planner.enabledNetworks.compactMap { network -> (any NetworkClient)? in
       switch network {
@@ -76,29 +81,75 @@ public struct Publisher {
     }
   }
 
-  /// Publishes for real: the caller holds the `PublishLock`.
-  public func run() throws -> Report {
+  /// Publishes for real: the caller holds the `PublishLock`. With a `session`, the run is
+  /// stamped so that the next one, finding nothing changed, only sends what is due.
+  public func run(session: BuildSession? = nil) throws -> Report {
     var report = Report()
-    report.build = try FeedBuild.run(workspace, credentials: credentials, now: now, logger: logger)
+    let build = try FeedBuild.run(
+      workspace, credentials: credentials, now: now, logger: logger, session: session)
+    report.build = build
     let clients = clients()
     let queue = try Queue(folder: configuration.state.url, displayPath: configuration.state.displayPath)
-    for job in newJobs(clients: clients, queue: queue, problems: &report.problems) {
+    var quietUntil = Double.greatestFiniteMagnitude
+    for job in newJobs(clients: clients, queue: queue, problems: &report.problems, quietUntil: &quietUntil) {
       if try queue.enqueue(job, now: now) {
         report.queued.append(job)
         logger.info("queued \(job.network) post for \(job.payload.permalink)")
       }
     }
-    let social = configuration.social
-    var jitter = SystemRandomNumberGenerator()
-    report.delivery = try Dispatcher(
-      queue: queue, clients: clients, http: http,
-      settings: .init(maxPerRun: social.maxPerRun, minInterval: social.minInterval), now: now,
-      jitter: { Double.random(in: 0..<1, using: &jitter) }, logger: logger, secrets: credentials.secrets
-    ).run()
+    if let session {
+      session.stamp(
+        "publish", extra: Self.socialInputs(configuration, credentials: credentials, clients: clients),
+        workspace: workspace, report: build, problems: report.problems, until: quietUntil)
+    }
+    report.delivery = try deliver(queue: queue, clients: clients)
     if let hub = credentials["WEBSUB_HUB"], let written = report.build?.outcome.written {
       report.pinged = ping(hub: hub, changed: written)
     }
     return report
+  }
+
+  /// A publish run when nothing changed since the last one and no post fell due since:
+  /// what it reported then, and the queue's due jobs sent. Nil when a whole run is needed.
+  public static func quietRun(session: BuildSession) throws -> Report? {
+    let configuration = session.configuration
+    let clients = clients(configuration, credentials: session.credentials)
+    guard
+      let stamp = session.reusableStamp(
+        "publish", extra: socialInputs(configuration, credentials: session.credentials, clients: clients))
+    else { return nil }
+    let queue = try Queue(folder: configuration.state.url, displayPath: configuration.state.displayPath)
+    var report = Report()
+    report.build = stamp.report.build
+    report.problems = stamp.report.socialProblems
+    let publisher = Publisher(
+      workspace: Workspace(
+        configuration: configuration, posts: [], diagnostics: [], registry: EntryIDRegistry()),
+      credentials: session.credentials, now: session.now, logger: session.logger)
+    report.delivery = try publisher.deliver(queue: queue, clients: clients)
+    return report
+  }
+
+  /// What a publish run depends on beyond a build: which accounts posts go to, and which
+  /// queue remembers what was queued (a queue moved aside means a new one).
+  private static func socialInputs(
+    _ configuration: HeraldConfiguration, credentials: Credentials, clients: [any NetworkClient]
+  ) -> [String] {
+    let queue = FileSignature.of(configuration.state.url.appendingPathComponent(Queue.fileName).path)
+    return clients.map { "\($0.network) \($0.account)" } + [
+      queue.map { "\($0.device) \($0.inode)" } ?? "no queue"
+    ]
+  }
+
+  /// Sends the queue's due jobs.
+  private func deliver(queue: Queue, clients: [any NetworkClient]) throws -> Dispatcher.Report {
+    let social = configuration.social
+    var jitter = SystemRandomNumberGenerator()
+    return try Dispatcher(
+      queue: queue, clients: clients, http: http,
+      settings: .init(maxPerRun: social.maxPerRun, minInterval: social.minInterval), now: now,
+      jitter: { Double.random(in: 0..<1, using: &jitter) }, logger: logger, secrets: credentials.secrets
+    ).run()
   }
 
   /// Decides everything a run would do, and changes nothing: no file, no queue, no request.
@@ -120,7 +171,9 @@ public struct Publisher {
     let clients = clients()
     let queue = try Queue.existing(
       folder: configuration.state.url, displayPath: configuration.state.displayPath)
-    report.queued = newJobs(clients: clients, queue: queue, problems: &report.problems)
+    var quietUntil = Double.greatestFiniteMagnitude
+    report.queued = newJobs(
+      clients: clients, queue: queue, problems: &report.problems, quietUntil: &quietUntil)
     // What a real run would claim: jobs already due in the queue (and any a crash left under
     // way), then the new ones, under the same pacing rules.
     let waiting =
@@ -158,18 +211,23 @@ public struct Publisher {
     return report
   }
 
-  /// The jobs due now that were never queued, each composed and frozen.
-  private func newJobs(clients: [any NetworkClient], queue: Queue?, problems: inout [Diagnostic]) -> [Queue
-    .NewJob]
-  {
+  /// The jobs due now that were never queued, each composed and frozen. `quietUntil` is
+  /// lowered to the first instant a job falls due after now.
+  private func newJobs(
+    clients: [any NetworkClient], queue: Queue?, problems: inout [Diagnostic], quietUntil: inout Double
+  ) -> [Queue.NewJob] {
     let planner = SocialPlanner(configuration: configuration, credentials: credentials)
     var jobs: [Queue.NewJob] = []
     var generator = SystemRandomNumberGenerator()
     for post in workspace.posts {
       for client in clients {
         guard let network = Network(rawValue: client.network),
-          case .at(let due) = planner.schedule(post, network: network, now: now), due <= now
+          case .at(let due) = planner.schedule(post, network: network, now: now)
         else { continue }
+        guard due <= now else {
+          quietUntil = min(quietUntil, due.timeIntervalSince1970)
+          continue
+        }
         if (try? queue?.contains(postID: post.id, network: client.network, account: client.account)) == true {
           continue
         }

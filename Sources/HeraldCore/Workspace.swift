@@ -31,12 +31,22 @@ public struct Workspace: Sendable {
   public static func load(
     _ configuration: HeraldConfiguration, cache cacheUse: CacheUse = .readOnly, logger: Logger
   ) throws(Diagnostic) -> Self {
-    let site = configuration.postSite
-    let listing = try PostReader.listFolder(
-      configuration.posts.url, displayPath: configuration.posts.displayPath)
     let cache = BuildCache.open(
       state: configuration.state, settings: cacheSettings(configuration), readOnly: cacheUse == .readOnly,
       logger: logger)
+    return try load(configuration, listing: listing(configuration), cache: cache, logger: logger)
+  }
+
+  /// The post files of the configured folder.
+  static func listing(_ configuration: HeraldConfiguration) throws(Diagnostic) -> PostListing {
+    try PostReader.listFolder(configuration.posts.url, displayPath: configuration.posts.displayPath)
+  }
+
+  /// Reads the posts of `listing`, remembered ones from `cache`.
+  static func load(
+    _ configuration: HeraldConfiguration, listing: PostListing, cache: BuildCache?, logger: Logger
+  ) throws(Diagnostic) -> Self {
+    let site = configuration.postSite
     let remembered = cache?.rememberedPosts() ?? [:]
 
     var results = [(post: Post?, diagnostics: [Diagnostic])?](repeating: nil, count: listing.files.count)
@@ -166,16 +176,19 @@ public enum FeedBuild {
   /// Builds the feeds of `workspace` as they stand at `now`. Feeds whose inputs are the
   /// same as when the build cache saw them written, and whose files are untouched since,
   /// are not rendered at all.
+  /// `session` (when given) supplies the build cache and keeps a stamp of the build.
   public static func run(
-    _ workspace: Workspace, credentials: Credentials, now: Date, logger: Logger
+    _ workspace: Workspace, credentials: Credentials, now: Date, logger: Logger, session: BuildSession? = nil
   ) throws(FeedsError) -> BuildReport {
     let configuration = workspace.configuration
     let published = workspace.published(at: now)
     let site = site(configuration, credentials: credentials)
     let plan = FeedPlanner.plan(published.map(FeedEntry.init), site: site)
-    let cache = BuildCache.open(
-      state: configuration.state, settings: Workspace.cacheSettings(configuration), readOnly: false,
-      logger: logger)
+    let cache =
+      session?.cache
+      ?? BuildCache.open(
+        state: configuration.state, settings: Workspace.cacheSettings(configuration), readOnly: false,
+        logger: logger)
     let remembered = cache?.rememberedOutputs() ?? [:]
     let stale = staleFeeds(plan, output: configuration.output, remembered: remembered)
 
@@ -199,13 +212,16 @@ public enum FeedBuild {
     registry.record(published)
     if registry != workspace.registry { try registry.save(to: configuration.state) }
 
-    return BuildReport(
+    let report = BuildReport(
       postCount: workspace.posts.count,
       publishedCount: published.count,
       invalidCount: workspace.invalidCount,
       feedCount: plan.feeds.count * FeedFormat.allCases.count,
       outcome: outcome,
       diagnostics: workspace.diagnostics + content.problems)
+    // A post that vanished mid-build left its entry empty: the next run must not reuse this one.
+    if content.problems.isEmpty { session?.stamp("build", workspace: workspace, report: report) }
+    return report
   }
 
   /// The feeds of `plan` that must be rendered: those the cache did not see written from
@@ -225,20 +241,14 @@ public enum FeedBuild {
 
 /// Gives feeds each published post's content, rendered from its file when a feed needs it.
 final class ContentSource: Sendable {
-  private let files: [String: URL]
-  private let displayPaths: [String: String]
+  private let folder: URL
+  private let sources: [String: Post.Source]
   private let failures = Mutex<[Diagnostic]>([])
 
   init(workspace: Workspace, published: [Post]) {
-    var files: [String: URL] = [:]
-    var displayPaths: [String: String] = [:]
-    for post in published {
-      files[post.contentDigest] = workspace.configuration.posts.url.appendingPathComponent(
-        post.source.relativePath)
-      displayPaths[post.contentDigest] = post.source.displayPath
-    }
-    self.files = files
-    self.displayPaths = displayPaths
+    folder = workspace.configuration.posts.url
+    sources = Dictionary(
+      published.map { ($0.contentDigest, $0.source) }, uniquingKeysWith: { first, _ in first })
   }
 
   /// Problems met while rendering: files that vanished between reading and rendering.
@@ -247,10 +257,11 @@ final class ContentSource: Sendable {
   /// The content of `entry`. If its file changed since it was read, the new body is used;
   /// the next run sees the change and writes the feeds again with the new fields.
   @Sendable func content(_ entry: FeedEntry) -> EntryContent {
-    let path = displayPaths[entry.contentDigest] ?? entry.link
+    let source = sources[entry.contentDigest]
+    let path = source?.displayPath ?? entry.link
     do {
-      guard let url = files[entry.contentDigest] else { throw Diagnostic(.error, path: path, "unknown post") }
-      let data = try Data(contentsOf: url)
+      guard let source else { throw Diagnostic(.error, path: path, "unknown post") }
+      let data = try Data(contentsOf: folder.appendingPathComponent(source.relativePath))
       let markdown = try PostReader.markdown(in: data, path: path)
       return EntryContent(markdown: markdown, base: entry.link, withText: entry.description == nil)
     } catch {

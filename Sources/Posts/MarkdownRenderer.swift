@@ -18,6 +18,41 @@ public enum MarkdownRenderer {
 
   /// The HTML for `markdown`. Safe to call from many threads at once.
   public static func html(from markdown: some StringProtocol) -> String {
+    render(markdown) { _ in true } ?? ""
+  }
+
+  /// The HTML for `markdown` with each link's and image's URL replaced by what `rewrite`
+  /// makes of it (nil leaves the link without a URL), when the document holds no raw HTML;
+  /// nil when it does. Without raw HTML, cmark writes every tag itself and escapes all
+  /// text, so URLs are the only thing a feed has to change; with it, the HTML must be
+  /// parsed to be made safe.
+  public static func htmlWithoutRawHTML(
+    from markdown: some StringProtocol, rewritingURLs rewrite: (String) -> String?
+  ) -> String? {
+    render(markdown) { document in
+      var nodes: [OpaquePointer] = []
+      let iterator = cmark_iter_new(document)
+      defer { cmark_iter_free(iterator) }
+      while case let event = cmark_iter_next(iterator), event != CMARK_EVENT_DONE {
+        guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) else { continue }
+        switch cmark_node_get_type(node) {
+        case CMARK_NODE_HTML_BLOCK, CMARK_NODE_HTML_INLINE: return false
+        case CMARK_NODE_LINK, CMARK_NODE_IMAGE: nodes.append(node)
+        default: break
+        }
+      }
+      // URLs change only once the whole document is known to be free of raw HTML.
+      for node in nodes {
+        let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
+        cmark_node_set_url(node, rewrite(url) ?? "")
+      }
+      return true
+    }
+  }
+
+  /// Parses `markdown`, lets `prepare` look at (and change) the tree, and renders it unless
+  /// `prepare` says no.
+  private static func render(_ markdown: some StringProtocol, prepare: (OpaquePointer) -> Bool) -> String? {
     var source = String(markdown)
     let parsed: (parser: OpaquePointer, document: OpaquePointer)? = parsing.withLock { _ in
       _ = coreExtensionsRegistered
@@ -43,6 +78,7 @@ public enum MarkdownRenderer {
       cmark_node_free(document)
       cmark_parser_free(parser)
     }
+    guard prepare(document) else { return nil }
     guard let rendered = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser))
     else { return "" }
     defer { free(rendered) }

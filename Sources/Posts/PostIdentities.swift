@@ -13,28 +13,32 @@ public enum PostIdentities {
 
     // Who keeps a contested id: the post that was published with it, then the pinned
     // one, then the oldest, then the shortest slug (`post` before its copy `post-1`).
-    let order = posts.indices.sorted { a, b in
-      let (x, y) = (posts[a], posts[b])
-      let xKept = remembered[x.source.relativePath] == x.id || x.pinnedID != nil
-      let yKept = remembered[y.source.relativePath] == y.id || y.pinnedID != nil
+    func keeps(_ a: Int, before b: Int) -> Bool {
+      let xKept = remembered[posts[a].source.relativePath] == posts[a].id || posts[a].pinnedID != nil
+      let yKept = remembered[posts[b].source.relativePath] == posts[b].id || posts[b].pinnedID != nil
       if xKept != yKept { return xKept }
-      if x.date != y.date { return x.date < y.date }
-      if x.slug.count != y.slug.count { return x.slug.count < y.slug.count }
-      return x.source.relativePath < y.source.relativePath
+      if posts[a].date != posts[b].date { return posts[a].date < posts[b].date }
+      if posts[a].slug.count != posts[b].slug.count { return posts[a].slug.count < posts[b].slug.count }
+      return posts[a].source.relativePath < posts[b].source.relativePath
     }
+    var claimants: [String: [Int]] = [:]
+    for index in posts.indices { claimants[posts[index].id, default: []].append(index) }
+    // Contested ids are rare: only their claimants need ordering, and in a stable way.
     var owners: [String: Int] = [:]
+    var losers: [Int] = []
+    for group in claimants.values where group.count > 1 {
+      let ordered = group.sorted(by: keeps)
+      owners[posts[ordered[0]].id] = ordered[0]
+      losers += ordered.dropFirst()
+    }
     // Every id some post will keep, so a new id never takes one of theirs.
-    var taken = Set(posts.map(\.id))
+    var taken = Set(claimants.keys)
     var diagnostics: [Diagnostic] = []
-    for index in order {
+    for index in losers.sorted(by: keeps) {
       let id = posts[index].id
-      guard let owner = owners[id] else {
-        owners[id] = index
-        continue
-      }
+      guard let owner = owners[id] else { continue }
       let newID = freshID(for: posts[index], site: site, taken: taken)
       taken.insert(newID)
-      owners[newID] = index
       posts[index].id = newID
       let claimed = posts[owner].permalink == posts[index].permalink ? "permalink" : "id"
       diagnostics.append(

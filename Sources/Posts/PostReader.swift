@@ -76,7 +76,7 @@ public struct PostReader: Sendable {
     }
     let twitterUsername = try seo?.string("twitterUsername").flatMap { raw in
       let handle = Self.twitterHandle(raw)
-      if handle == nil, !raw.trimmingCharacters(in: .whitespaces).isEmpty {
+      if handle == nil, !raw.trimmingWhitespace().isEmpty {
         warnings.append(
           Diagnostic(
             .warning, path: path, line: seo?.line(of: "twitterUsername"),
@@ -85,7 +85,7 @@ public struct PostReader: Sendable {
       return handle
     }
 
-    let pinnedID = try fields.string("id").map { $0.trimmingCharacters(in: .whitespaces) }
+    let pinnedID = try fields.string("id").map { $0.trimmingWhitespace() }
       .flatMap { $0.isEmpty ? nil : $0 }
 
     return Post(
@@ -98,7 +98,7 @@ public struct PostReader: Sendable {
       categories: try categories(fields),
       isHidden: try fields.bool("hidePost") ?? false,
       isDraft: try fields.bool("draft") ?? false,
-      templateKey: (try fields.string("templateKey")?.trimmingCharacters(in: .whitespaces))
+      templateKey: (try fields.string("templateKey")?.trimmingWhitespace())
         .flatMap { $0.isEmpty ? nil : $0 } ?? "blog-post",
       seoTitle: seoTitle,
       summary: summary,
@@ -135,7 +135,9 @@ public struct PostReader: Sendable {
         .error, path: path, line: firstInvalidUTF8Line(bytes),
         "the file is not valid UTF-8; save it as UTF-8")
     }
-    guard text.utf8.contains(0x0D) else { return text }
+    let hasCarriageReturn =
+      bytes.withUnsafeBytes { raw in raw.baseAddress.map { memchr($0, 0x0D, raw.count) != nil } ?? false }
+    guard hasCarriageReturn else { return text }
     return text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
   }
 
@@ -154,6 +156,13 @@ public struct PostReader: Sendable {
   /// Runs of whitespace (YAML folds long lines) become one space; control characters, which
   /// no title or name means to hold, are dropped.
   static func collapsingWhitespace(_ text: String) -> String {
+    // Most titles and names are plain ASCII with single spaces: nothing to do.
+    var previous: UInt8 = 0x20
+    let isPlain = text.utf8.allSatisfy { byte in
+      defer { previous = byte }
+      return byte > 0x20 && byte < 0x7F || byte == 0x20 && previous != 0x20
+    }
+    if isPlain, text.utf8.last != 0x20 { return text }
     let visible =
       text.unicodeScalars.contains { $0.properties.generalCategory == .control }
       ? String(
@@ -168,8 +177,13 @@ public struct PostReader: Sendable {
   /// A description as plain text: authors paste Markdown links (`[members](https://…)`) into
   /// `seo.description`, which feeds and social posts show as text.
   static func plainSummary(_ text: String) -> String {
-    collapsingWhitespace(text).replacing(/\[([^\[\]]*)\]\([^()\s]*\)/) { String($0.output.1) }
+    let collapsed = collapsingWhitespace(text)
+    guard collapsed.contains("](") else { return collapsed }
+    return collapsed.replacing(markdownLink) { String($0.output.1) }
   }
+
+  /// `[text](url)`: compiled once, not for every post.
+  nonisolated(unsafe) private static let markdownLink = /\[([^\[\]]*)\]\([^()\s]*\)/
 
   static func slug(of relativePath: String) -> String {
     let name = relativePath.split(separator: "/").last.map(String.init) ?? relativePath
@@ -194,7 +208,7 @@ public struct PostReader: Sendable {
     seo: YAMLMapping?, slug: String, path: String, warnings: inout [Diagnostic]
   ) throws(Diagnostic) -> String {
     let fallback = site.defaultPermalink(slug: slug)
-    guard let raw = try seo?.string("url")?.trimmingCharacters(in: .whitespaces), !raw.isEmpty
+    guard let raw = try seo?.string("url")?.trimmingWhitespace(), !raw.isEmpty
     else { return fallback }
     if raw.hasPrefix("/"), !raw.hasPrefix("//") {
       return URLText.escapingUnsafe(URLText.join(site.url, raw))
@@ -283,7 +297,7 @@ public struct PostReader: Sendable {
       } else if let network = try block.mapping(key) {
         override.skip = try network.bool("skip") ?? false
         override.text = try network.string("text").flatMap {
-          $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0
+          $0.trimmingWhitespace(andNewlines: true).isEmpty ? nil : $0
         }
       }
       result.networks[key] = override
@@ -293,7 +307,7 @@ public struct PostReader: Sendable {
 
   /// `@name` from the ways people write an X account: `@name`, `name`, `twitter.com/name`.
   static func twitterHandle(_ raw: String) -> String? {
-    var text = Substring(raw.trimmingCharacters(in: .whitespaces))
+    var text = Substring(raw.trimmingWhitespace())
     for prefix in ["https://", "http://", "www.", "twitter.com/", "x.com/", "@"] {
       if text.lowercased().hasPrefix(prefix) { text = text.dropFirst(prefix.count) }
     }

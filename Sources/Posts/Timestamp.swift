@@ -17,7 +17,7 @@ public enum Timestamp {
 
   /// Parses `text` as a timestamp; `zone` applies when the text names none.
   public static func parse(_ text: String, defaultZone zone: TimeZone) throws(Invalid) -> Date {
-    var scanner = Scanner(text.trimmingCharacters(in: .whitespaces))
+    var scanner = Scanner(text.trimmingWhitespace())
     // YAML's timestamp allows one-digit months and days (`2020-11-6`); real posts use them.
     guard let year = scanner.digits(exactly: 4), scanner.take("-"),
       let month = scanner.digits(from: 1, to: 2), scanner.take("-"),
@@ -87,33 +87,59 @@ public enum Timestamp {
 
   /// RFC 3339 in UTC, with milliseconds only when there are some: what Atom and JSON Feed carry.
   public static func rfc3339(_ date: Date) -> String {
-    let (parts, millisecond) = utcParts(date)
-    var text = String(
-      format: "%04d-%02d-%02dT%02d:%02d:%02d", parts.year!, parts.month!, parts.day!,
-      parts.hour!, parts.minute!, parts.second!)
-    if millisecond > 0 { text += String(format: ".%03d", millisecond) }
+    let parts = UTCParts(date)
+    var text =
+      pad(parts.year, 4) + "-" + pad(parts.month, 2) + "-" + pad(parts.day, 2) + "T" + pad(parts.hour, 2)
+      + ":" + pad(parts.minute, 2) + ":" + pad(parts.second, 2)
+    if parts.millisecond > 0 { text += "." + pad(parts.millisecond, 3) }
     return text + "Z"
   }
 
   /// RFC 822 as RSS 2.0 carries it, in UTC: `Mon, 03 Nov 2025 18:17:17 +0000`.
   public static func rfc822(_ date: Date) -> String {
-    let (parts, _) = utcParts(date)
-    return String(
-      format: "%@, %02d %@ %04d %02d:%02d:%02d +0000", weekdayNames[parts.weekday! - 1],
-      parts.day!, String(monthNames[parts.month! - 1].prefix(3)), parts.year!, parts.hour!,
-      parts.minute!, parts.second!)
+    let parts = UTCParts(date)
+    return weekdayNames[parts.weekday] + ", " + pad(parts.day, 2) + " "
+      + String(monthNames[parts.month - 1].prefix(3))
+      + " " + pad(parts.year, 4) + " " + pad(parts.hour, 2) + ":" + pad(parts.minute, 2) + ":"
+      + pad(parts.second, 2)
+      + " +0000"
   }
 
-  private static func utcParts(_ date: Date) -> (DateComponents, Int) {
-    // Whole milliseconds, so a date read from `.012Z` prints back as `.012Z` every time.
-    let milliseconds = (date.timeIntervalSince1970 * 1000).rounded()
-    let whole = Date(timeIntervalSince1970: (milliseconds / 1000).rounded(.down))
-    let millisecond = Int(milliseconds - (milliseconds / 1000).rounded(.down) * 1000)
-    var calendar = Calendar(identifier: .gregorian)
-    calendar.timeZone = TimeZone(secondsFromGMT: 0)!
-    let parts = calendar.dateComponents(
-      [.year, .month, .day, .hour, .minute, .second, .weekday], from: whole)
-    return (parts, millisecond)
+  /// `value` in decimal, zero-padded to `width` digits.
+  private static func pad(_ value: Int, _ width: Int) -> String {
+    if value < 0 { return "-" + pad(-value, width - 1) }
+    let digits = String(value)
+    return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+  }
+
+  /// A date's UTC calendar fields, by arithmetic (feeds print thousands of dates, and
+  /// `Calendar` is slow): the proleptic Gregorian calendar, as RFC 3339 uses.
+  private struct UTCParts {
+    var year, month, day, hour, minute, second, millisecond: Int
+    /// 0 for Sunday.
+    var weekday: Int
+
+    init(_ date: Date) {
+      // Whole milliseconds, so a date read from `.012Z` prints back as `.012Z` every time.
+      let total = (date.timeIntervalSince1970 * 1000).rounded()
+      let milliseconds = total.isFinite ? Int64(max(-9e15, min(9e15, total))) : 0
+      millisecond = Int(((milliseconds % 1000) + 1000) % 1000)
+      let seconds = (milliseconds - Int64(millisecond)) / 1000
+      let days = Int((seconds >= 0 ? seconds : seconds - 86_399) / 86_400)
+      let secondOfDay = Int(seconds - Int64(days) * 86_400)
+      (hour, minute, second) = (secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60)
+      weekday = ((days + 4) % 7 + 7) % 7
+      // Days to civil date (Howard Hinnant's algorithm).
+      let shifted = days + 719_468
+      let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+      let dayOfEra = shifted - era * 146_097
+      let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+      let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+      let monthIndex = (5 * dayOfYear + 2) / 153
+      day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+      month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+      year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+    }
   }
 
   private static func daysIn(month: Int, year: Int) -> Int {

@@ -17,7 +17,10 @@ public struct YAMLMapping {
   public init(parsing yaml: String, path: String, firstLine: Int = 1) throws(Diagnostic) {
     let root: Node?
     do {
-      root = try Yams.compose(yaml: yaml)
+      // The basic resolver tags every scalar as text without trying YAML 1.1's regular
+      // expressions on it: scalars are interpreted here anyway, and it is much faster.
+      // The encoding is named so Yams does not read the environment for each document.
+      root = try Yams.compose(yaml: yaml, .basic, .default, .utf8)
     } catch let error as YamlError {
       throw Self.diagnostic(for: error, path: path, offset: firstLine - 1)
     } catch {

@@ -14,14 +14,21 @@ struct Build: ParsableCommand {
     let (console, configuration, credentials) = try options.setUp()
     let logger = options.logger(console: console)
 
-    let workspace = try Workspace.load(configuration, cache: .update, logger: logger)
-    let report: BuildReport
-    do {
-      report = try FeedBuild.run(workspace, credentials: credentials, now: options.instant, logger: logger)
-    } catch {
-      workspace.diagnostics.forEach(console.report)
-      console.write("\(error.path ?? configuration.output.displayPath): error: \(error.message)")
-      throw ExitCode(ExitStatus.partialFailure)
+    let session = try BuildSession(
+      configuration, credentials: credentials, now: options.instant, cache: .update, logger: logger)
+    var report: BuildReport
+    if let reused = session.reusedBuild() {
+      report = reused
+    } else {
+      let workspace = try session.workspace()
+      do {
+        report = try FeedBuild.run(
+          workspace, credentials: credentials, now: options.instant, logger: logger, session: session)
+      } catch {
+        workspace.diagnostics.forEach(console.report)
+        console.write("\(error.path ?? configuration.output.displayPath): error: \(error.message)")
+        throw ExitCode(ExitStatus.partialFailure)
+      }
     }
     report.diagnostics.forEach(console.report)
     let changed = report.outcome.written.count

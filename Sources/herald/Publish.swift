@@ -40,13 +40,24 @@ struct Publish: ParsableCommand {
     }
     defer { withExtendedLifetime(lock) {} }
 
-    let workspace = try Workspace.load(configuration, cache: dryRun ? .readOnly : .update, logger: logger)
-    workspace.diagnostics.forEach(console.report)
-    let publisher = Publisher(
-      workspace: workspace, credentials: credentials, now: options.instant, logger: logger)
+    let session = try BuildSession(
+      configuration, credentials: credentials, now: options.instant, cache: dryRun ? .readOnly : .update,
+      logger: logger)
     let report: Publisher.Report
+    let diagnostics: [Diagnostic]
     do {
-      report = dryRun ? try publisher.dryRun() : try publisher.run()
+      if !dryRun, let quiet = try Publisher.quietRun(session: session) {
+        report = quiet
+        diagnostics = quiet.build?.diagnostics ?? []
+        diagnostics.forEach(console.report)
+      } else {
+        let workspace = try session.workspace()
+        diagnostics = workspace.diagnostics
+        diagnostics.forEach(console.report)
+        let publisher = Publisher(
+          workspace: workspace, credentials: credentials, now: options.instant, logger: logger)
+        report = dryRun ? try publisher.dryRun() : try publisher.run(session: session)
+      }
     } catch let error as DeliveryError {
       console.write("\(error.path ?? configuration.state.displayPath): error: \(error.message)")
       throw ExitCode(ExitStatus.partialFailure)
@@ -76,7 +87,9 @@ struct Publish: ParsableCommand {
             ? "" : "; rate-limited: \(delivery.rateLimited.sorted().joined(separator: ", "))")
           + (report.pinged.isEmpty ? "." : "; hub pinged."))
     }
-    let invalid = workspace.invalidCount > 0 || !report.problems.isEmpty || !report.delivery.failed.isEmpty
+    let invalid =
+      diagnostics.contains { $0.severity == .error } || !report.problems.isEmpty
+      || !report.delivery.failed.isEmpty
     if invalid { throw ExitCode(ExitStatus.partialFailure) }
   }
 }

@@ -160,3 +160,40 @@ import Testing
     #expect(XMLText.cleaned("a\u{0}b\u{1B}c\u{FFFE}d\u{85}e\tf\ng🚀") == "abcde\tf\ng🚀")
   }
 }
+
+/// Content rendered straight from cmark (no raw HTML) or through libxml2 (raw HTML) must be
+/// made safe and absolute the same way.
+@Suite struct EntryContentTests {
+  let base = "https://openinfra.org/blog/post"
+
+  @Test func markdownAloneHasItsURLsMadeAbsoluteAndScriptURLsDropped() {
+    let markdown = """
+      See [the docs](</docs/a b>) and ![a figure](../img/f.png "F") or <https://example.org/x>.
+      Never [this](javascript:alert(1)) nor [that](JAVASCRIPT:alert(2)). A note.[^1]
+
+      [^1]: The [note](#top).
+      """
+    let content = EntryContent(markdown: markdown, base: base, withText: false)
+    #expect(content.html.contains("<a href=\"https://openinfra.org/docs/a%20b\">the docs</a>"))
+    #expect(content.html.contains("src=\"https://openinfra.org/img/f.png\""))
+    #expect(content.html.contains("<a href=\"https://example.org/x\">"))
+    #expect(!content.html.lowercased().contains("javascript"))
+    #expect(content.html.contains("href=\"https://openinfra.org/blog/post#top\""))
+    // Every URL the parsed route would write is written the same way.
+    let parsed = EntryContent(markdown: markdown, base: base, withText: true)
+    for url in [
+      "https://openinfra.org/docs/a%20b", "https://openinfra.org/img/f.png", "https://example.org/x",
+    ] {
+      #expect(parsed.html.contains(url))
+    }
+  }
+
+  @Test func rawHTMLIsParsedAndCleaned() {
+    let content = EntryContent(
+      markdown: "Hi <b onclick=\"x()\">there</b>\n\n<script>evil()</script>\n\n[a](/a)", base: base,
+      withText: false)
+    #expect(!content.html.contains("script") && !content.html.contains("onclick"))
+    #expect(
+      content.html.contains("<b>there</b>") && content.html.contains("href=\"https://openinfra.org/a\""))
+  }
+}

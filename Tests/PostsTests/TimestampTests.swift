@@ -49,4 +49,29 @@ import Testing
     let date = try Timestamp.parse("2025-11-03T18:17:17.012Z", defaultZone: utc)
     #expect(Timestamp.rfc822(date) == "Mon, 03 Nov 2025 18:17:17 +0000")
   }
+
+  /// The formatters do calendar arithmetic by hand; Foundation's calendar is the reference.
+  @Test func formatsEveryDateAsTheGregorianCalendarDoes() {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = utc
+    var generator = SystemRandomNumberGenerator()
+    let edges: [Double] = [0, -1, 86_399, 86_400, 951_782_400, 951_868_800, 4_107_542_400, -2_208_988_800]
+    let randoms = (0..<2_000).map { _ in
+      Double(Int64.random(in: -2_208_988_800...4_102_444_800, using: &generator))
+    }
+    for seconds in edges + randoms {
+      let milliseconds = Double(Int.random(in: 0..<1000, using: &generator))
+      let date = Date(timeIntervalSince1970: seconds + milliseconds / 1000)
+      let parts = calendar.dateComponents(
+        [.year, .month, .day, .hour, .minute, .second, .weekday], from: Date(timeIntervalSince1970: seconds))
+      let expected =
+        String(
+          format: "%04d-%02d-%02dT%02d:%02d:%02d", parts.year!, parts.month!, parts.day!, parts.hour!,
+          parts.minute!, parts.second!) + (milliseconds > 0 ? String(format: ".%03d", Int(milliseconds)) : "")
+        + "Z"
+      #expect(Timestamp.rfc3339(date) == expected)
+      let weekday = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"][parts.weekday! - 1]
+      #expect(Timestamp.rfc822(date).hasPrefix(weekday + ", " + String(format: "%02d", parts.day!)))
+    }
+  }
 }

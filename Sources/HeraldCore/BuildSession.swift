@@ -1,0 +1,71 @@
+public import Foundation
+public import Logging
+public import Posts
+
+/// The start of a `build` or `publish` run: the posts folder listed, the build cache open,
+/// and the run's inputs digested, so the run can tell at once whether the last one stands.
+public final class BuildSession {
+  let configuration: HeraldConfiguration
+  let credentials: Credentials
+  let now: Date
+  let logger: Logger
+  let listing: PostListing
+  let cache: BuildCache?
+
+  /// Lists the posts and opens the cache (read-only for a dry run).
+  public init(
+    _ configuration: HeraldConfiguration, credentials: Credentials, now: Date, cache use: Workspace.CacheUse,
+    logger: Logger
+  ) throws(Diagnostic) {
+    self.configuration = configuration
+    self.credentials = credentials
+    self.now = now
+    self.logger = logger
+    listing = try Workspace.listing(configuration)
+    cache = BuildCache.open(
+      state: configuration.state, settings: Workspace.cacheSettings(configuration),
+      readOnly: use == .readOnly,
+      logger: logger)
+  }
+
+  /// Reads the posts (those the cache remembers unchanged from the cache).
+  public func workspace() throws(Diagnostic) -> Workspace {
+    try Workspace.load(configuration, listing: listing, cache: cache, logger: logger)
+  }
+
+  /// The digest of `command`'s inputs; `extra` for what only that command depends on.
+  func fingerprint(_ command: String, extra: [String] = []) -> String {
+    RunStamp.inputs(
+      command, configuration: configuration, hub: credentials["WEBSUB_HUB"], listing: listing, extra: extra)
+  }
+
+  /// The last run's stamp for `command`, when it stands for this run.
+  func reusableStamp(_ command: String, extra: [String] = []) -> RunStamp? {
+    guard let stamp = cache?.stamp(command),
+      stamp.holds(fingerprint: fingerprint(command, extra: extra), now: now, output: configuration.output.url)
+    else { return nil }
+    logger.debug("nothing changed since the last \(command) run")
+    return stamp
+  }
+
+  /// What the last `build` reported, when nothing it depends on changed since.
+  public func reusedBuild() -> BuildReport? {
+    reusableStamp("build")?.report.build
+  }
+
+  /// Keeps what this run of `command` did, for the next run to reuse.
+  func stamp(
+    _ command: String, extra: [String] = [], workspace: Workspace, report: BuildReport,
+    problems: [Diagnostic] = [], until: Double = .greatestFiniteMagnitude
+  ) {
+    guard let cache else { return }
+    var span = RunStamp.span(of: workspace.posts, at: now, hiddenPosts: configuration.hiddenPosts)
+    span.until = min(span.until, until)
+    let replay = RunStamp.Replay(report, problems: problems)
+    cache.save(
+      RunStamp.record(
+        fingerprint: fingerprint(command, extra: extra), span: span, output: configuration.output.url,
+        files: replay.files, report: replay),
+      for: command)
+  }
+}

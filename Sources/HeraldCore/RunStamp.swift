@@ -1,0 +1,152 @@
+internal import Feeds
+internal import Foundation
+internal import Posts
+
+/// What a run of `build` (or `publish`) may reuse when it finds nothing changed: a digest of
+/// everything the run depends on, the span of time over which the same posts are
+/// published, the feed files it left and what it reported. A cron job that runs every few
+/// minutes over a large, quiet archive then only lists the posts folder and compares.
+struct RunStamp: Codable {
+  /// The digest of the run's inputs (`RunStamp.inputs`).
+  var fingerprint: String
+  /// The run is the same for any instant in `[validFrom, validUntil)`: no post is published
+  /// or falls due in between.
+  var validFrom: Double
+  /// See `validFrom`.
+  var validUntil: Double
+  /// Each feed file with what `stat` said of it after the run: a file edited or deleted
+  /// since means the run must happen again.
+  var outputs: [String: Signature]
+  /// What the run reported, to report again.
+  var report: Replay
+
+  /// `FileSignature`, as the stamp stores it.
+  struct Signature: Codable, Equatable {
+    var device: UInt64
+    var inode: UInt64
+    var size: Int64
+    var modified: Int64
+    var changed: Int64
+
+    init(_ signature: FileSignature) {
+      (device, inode, size, modified, changed) = (
+        signature.device, signature.inode, signature.size, signature.modified, signature.changed
+      )
+    }
+  }
+
+  /// A `BuildReport` and the social problems of a publish run.
+  struct Replay: Codable {
+    var postCount: Int
+    var publishedCount: Int
+    var invalidCount: Int
+    var feedCount: Int
+    var files: [String]
+    var diagnostics: [[String]]
+    var problems: [[String]]
+
+    init(_ build: BuildReport, problems: [Diagnostic] = []) {
+      postCount = build.postCount
+      publishedCount = build.publishedCount
+      invalidCount = build.invalidCount
+      feedCount = build.feedCount
+      files = (build.outcome.written + build.outcome.unchanged).sorted()
+      diagnostics = build.diagnostics.map(Self.fields)
+      self.problems = problems.map(Self.fields)
+    }
+
+    /// The build report of a run that found every file as it left it.
+    var build: BuildReport {
+      BuildReport(
+        postCount: postCount, publishedCount: publishedCount, invalidCount: invalidCount,
+        feedCount: feedCount,
+        outcome: FeedOutput.Outcome(unchanged: files), diagnostics: diagnostics.compactMap(Self.diagnostic))
+    }
+
+    var socialProblems: [Diagnostic] { problems.compactMap(Self.diagnostic) }
+
+    private static func fields(_ diagnostic: Diagnostic) -> [String] {
+      [
+        diagnostic.severity.rawValue, diagnostic.path, diagnostic.line.map(String.init) ?? "",
+        diagnostic.message,
+      ]
+    }
+
+    private static func diagnostic(_ fields: [String]) -> Diagnostic? {
+      guard fields.count == 4, let severity = Diagnostic.Severity(rawValue: fields[0]) else { return nil }
+      return Diagnostic(severity, path: fields[1], line: Int(fields[2]), fields[3])
+    }
+  }
+
+  /// The digest of what a build depends on besides the clock: Herald's version, the
+  /// configuration file, the folders, the hub, every post file's name and `stat`, and the
+  /// remembered entry ids. `extra` adds what a publish run also depends on.
+  static func inputs(
+    _ command: String, configuration: HeraldConfiguration, hub: String?, listing: PostListing,
+    extra: [String] = []
+  ) -> String {
+    var digest = FieldDigest()
+    let registry = FileSignature.of(
+      configuration.state.url.appendingPathComponent(EntryIDRegistry.fileName).path)
+    digest.add(
+      [
+        command, HeraldVersion.current, configuration.sourceDigest, configuration.posts.url.path,
+        configuration.output.url.path, configuration.state.url.path, hub ?? "", describe(registry),
+      ] + extra + listing.diagnostics.map(\.description))
+    for file in listing.files {
+      digest.add([file.source.relativePath])
+      let signature = BuildCache.trusted(file.signature)
+      withUnsafeBytes(
+        of: (signature.device, signature.inode, signature.size, signature.modified, signature.changed)
+      ) { digest.add(bytes: Array($0)) }
+    }
+    return digest.hex
+  }
+
+  /// The span around `now` over which `posts` are published as they are at `now`.
+  static func span(of posts: [Post], at now: Date, hiddenPosts: HiddenPostsPolicy) -> (
+    from: Double, until: Double
+  ) {
+    // Finite, so the stamp can be written as JSON.
+    var from = -Double.greatestFiniteMagnitude
+    var until = Double.greatestFiniteMagnitude
+    for post in posts {
+      switch post.status(at: now, hiddenPosts: hiddenPosts) {
+      case .published: from = max(from, post.date.timeIntervalSince1970)
+      case .scheduled: until = min(until, post.date.timeIntervalSince1970)
+      case .draft, .excluded: break
+      }
+    }
+    return (from, until)
+  }
+
+  /// Whether this stamp stands for a run with `fingerprint` at `now` whose feed files are
+  /// still as it left them.
+  func holds(fingerprint: String, now: Date, output: URL) -> Bool {
+    let instant = now.timeIntervalSince1970
+    guard fingerprint == self.fingerprint, validFrom <= instant, instant < validUntil else { return false }
+    return outputs.allSatisfy { path, signature in
+      FileSignature.of(output.appendingPathComponent(path).path).map(Signature.init) == signature
+    }
+  }
+
+  /// The stamp of a run that just wrote `files` below `output`.
+  static func record(
+    fingerprint: String, span: (from: Double, until: Double), output: URL, files: [String], report: Replay
+  ) -> RunStamp? {
+    var outputs: [String: Signature] = [:]
+    for path in files {
+      guard let signature = FileSignature.of(output.appendingPathComponent(path).path) else { return nil }
+      outputs[path] = Signature(signature)
+    }
+    return RunStamp(
+      fingerprint: fingerprint, validFrom: span.from, validUntil: span.until, outputs: outputs, report: report
+    )
+  }
+
+  private static func describe(_ signature: FileSignature?) -> String {
+    guard let signature else { return "none" }
+    return
+      "\(signature.device) \(signature.inode) \(signature.size) \(signature.modified) \(signature.changed)"
+  }
+}
