@@ -39,6 +39,11 @@ let package = Package(
       providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
     ),
 
+    // CrashPoints: named steps where the fault tests kill Herald (HERALD_CRASH_AT).
+    .target(
+      name: "CrashPoints",
+      swiftSettings: swiftSettings
+    ),
     // Posts: Markdown files with front matter in, a validated post model out.
     .target(
       name: "Posts",
@@ -52,7 +57,7 @@ let package = Package(
     // Feeds: the post model in, Atom, RSS and JSON Feed files out (libxml2).
     .target(
       name: "Feeds",
-      dependencies: ["Posts", "CLibXML2"],
+      dependencies: ["Posts", "CLibXML2", "CrashPoints"],
       swiftSettings: swiftSettings
     ),
     // Social: a post's parts in, each network's text out, counted the network's own way.
@@ -81,7 +86,7 @@ let package = Package(
     .target(
       name: "Delivery",
       dependencies: [
-        "CSQLite", "HTTP", "OAuth1", "Social",
+        "CSQLite", "HTTP", "OAuth1", "Social", "CrashPoints",
         .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: swiftSettings
@@ -90,6 +95,7 @@ let package = Package(
     .target(
       name: "HeraldCore",
       dependencies: [
+        "CrashPoints",
         "Posts",
         "Feeds",
         "Social",
@@ -139,7 +145,12 @@ let package = Package(
     ),
     .executableTarget(
       name: "FuzzCredentials",
-      dependencies: ["FuzzSupport", "HeraldCore", "Delivery", "HTTP", "Posts"],
+      dependencies: ["FuzzSupport", "HeraldCore", "Posts"],
+      swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+      name: "FuzzResponses",
+      dependencies: ["FuzzSupport", "Delivery", "HTTP"],
       swiftSettings: swiftSettings
     ),
     .testTarget(
@@ -177,7 +188,8 @@ let package = Package(
       name: "HeraldTests",
       // Depending on the executable makes `swift test` build the binary the tests run.
       dependencies: [
-        "herald", "FuzzPosts", "FuzzSocial", "FuzzCredentials", "HeraldCore", "Posts", "Feeds", "TestSupport",
+        "herald", "FuzzPosts", "FuzzSocial", "FuzzCredentials", "FuzzResponses", "HeraldCore", "Posts",
+        "Feeds", "TestSupport",
       ],
       resources: [.copy("Fixtures")],
       swiftSettings: swiftSettings

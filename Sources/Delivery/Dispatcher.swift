@@ -1,3 +1,4 @@
+internal import CrashPoints
 public import Foundation
 public import HTTP
 public import Logging
@@ -128,6 +129,7 @@ public final class Dispatcher {
       }
     }
     var response: HTTPResponse
+    CrashPoint.claimed.reached()
     do {
       response = try http.send(try client.request(for: job, now: now))
       if let bluesky = client as? BlueskyClient, bluesky.needsNewSession(response) {
@@ -153,7 +155,9 @@ public final class Dispatcher {
 
     switch client.outcome(of: response, for: job, now: now) {
     case .sent(let remoteID):
+      CrashPoint.answered.reached()
       try queue.markSent(job.id, remoteID: remoteID, now: now)
+      CrashPoint.recorded.reached()
       report.sent.append(job)
       logger.info("\(job.network): sent job \(job.id) for \(job.payload.permalink)")
       if RateLimit.exhausted(response), let reset = RateLimit.resetDate(response, now: now), reset > now {

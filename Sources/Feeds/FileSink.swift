@@ -1,3 +1,4 @@
+internal import CrashPoints
 internal import Foundation
 
 #if canImport(Glibc)
@@ -103,7 +104,10 @@ final class FileSink: FeedSink {
     if comparison.finish() {
       changed = false
       unlink(temporary.path)
-    } else if rename(temporary.path, url.path) != 0 {
+      return
+    }
+    CrashPoint.feedWritten.reached()
+    if rename(temporary.path, url.path) != 0 {
       let failure = errno
       unlink(temporary.path)
       throw FeedsError(path: displayPath, "cannot write: \(String(cString: strerror(failure)))")

@@ -16,7 +16,7 @@ final class Transfer: @unchecked Sendable {
   /// Where libcurl writes a one-line explanation of a failure (CURLOPT_ERRORBUFFER).
   let errorBuffer: UnsafeMutablePointer<CChar>
   private var headerList: UnsafeMutablePointer<curl_slist>?
-  private var responseHeaders: [HTTPHeader] = []
+  private var responseHeaders = HTTPHeaderLines()
   private var responseBody = Data()
   /// Set when the write callback refused a body longer than the limit.
   private(set) var bodyExceededLimit = false
@@ -57,7 +57,7 @@ final class Transfer: @unchecked Sendable {
     if code == CURLE_OK {
       var status = 0
       _ = ccurl_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
-      result = .success(HTTPResponse(status: status, headers: responseHeaders, body: responseBody))
+      result = .success(HTTPResponse(status: status, headers: responseHeaders.headers, body: responseBody))
     } else {
       result = .failure(failure(for: code))
     }
@@ -207,32 +207,7 @@ final class Transfer: @unchecked Sendable {
 
   private func receiveHeader(_ data: UnsafeMutablePointer<CChar>?, _ count: Int) -> Int {
     guard let data else { return count }
-    let bytes = UnsafeRawBufferPointer(start: data, count: count)
-    let line = String(decoding: bytes, as: UTF8.self)
-    if line.hasPrefix("HTTP/") {
-      // A new status line: the headers so far belonged to a 1xx or CONNECT response.
-      responseHeaders.removeAll()
-      return count
-    }
-    if let first = line.first, first == " " || first == "\t" {
-      // An obsolete folded continuation line belongs to the previous header's value.
-      if let last = responseHeaders.indices.last {
-        responseHeaders[last].value += " " + Self.trimmed(line[...])
-      }
-      return count
-    }
-    guard let colon = line.firstIndex(of: ":") else { return count }
-    responseHeaders.append(
-      HTTPHeader(
-        name: Self.trimmed(line[..<colon]).lowercased(),
-        value: Self.trimmed(line[line.index(after: colon)...])))
+    responseHeaders.add(UnsafeRawBufferPointer(start: data, count: count))
     return count
-  }
-
-  private static func trimmed(_ text: Substring) -> String {
-    let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }
-    guard let start = text.firstIndex(where: { !blank($0) }) else { return "" }
-    let end = text.lastIndex(where: { !blank($0) })!
-    return String(text[start...end])
   }
 }

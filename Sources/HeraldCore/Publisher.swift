@@ -1,3 +1,4 @@
+internal import CrashPoints
 public import Delivery
 internal import Feeds
 public import Foundation
@@ -88,6 +89,7 @@ public struct Publisher {
     let build = try FeedBuild.run(
       workspace, credentials: credentials, now: now, logger: logger, session: session)
     report.build = build
+    CrashPoint.feedsBuilt.reached()
     let clients = clients()
     let queue = try Queue(folder: configuration.state.url, displayPath: configuration.state.displayPath)
     var quietUntil = Double.greatestFiniteMagnitude
@@ -97,6 +99,7 @@ public struct Publisher {
         logger.info("queued \(job.network) post for \(job.payload.permalink)")
       }
     }
+    CrashPoint.queued.reached()
     if let session {
       session.stamp(
         "publish", extra: Self.socialInputs(configuration, credentials: credentials, clients: clients),

@@ -102,6 +102,37 @@ import Testing
     #expect(try #require(feeds["public/feed.json"]).entries.count == 5)
   }
 
+  /// libxml2 parses posts' raw HTML: it must never load an external entity, a DTD or anything
+  /// else, from the disk or the network, whatever the post asks for.
+  @Test func rawHTMLLoadsNothingFromTheDiskOrTheNetwork() throws {
+    let peer = try BlueskyXDeliveryTests.Peer("capture_server.py")
+    let url = peer.server.baseURL
+    let site = try TestSite()
+    try site.post(
+      "entities.md", title: "Entities", date: "2025-06-01T10:00:00Z",
+      body: """
+        <!DOCTYPE html [
+          <!ENTITY file SYSTEM "file:///etc/passwd">
+          <!ENTITY remote SYSTEM "\(url)/entity">
+          <!ENTITY % dtd SYSTEM "\(url)/dtd"> %dtd;
+        ]>
+        <p>Inline: &file; and &remote;.</p>
+        <?xml-stylesheet href="\(url)/xsl"?>
+        <link rel="stylesheet" href="\(url)/css"><iframe src="\(url)/frame"></iframe>
+        <svg><image href="\(url)/svg"/></svg><img src="\(url)/img">
+        <xi:include xmlns:xi="http://www.w3.org/2001/XInclude" href="file:///etc/passwd"/>
+        """)
+    let build = try site.herald("build")
+    #expect(build.status == 0, "\(build.errors)")
+    for file in try site.feedFiles() {
+      let text = try site.folder.read(file)
+      #expect(!text.contains("root:x:0:0") && !text.contains("/bin/"), "\(file) holds /etc/passwd")
+    }
+    // Let a request that was sent arrive before looking.
+    usleep(300_000)
+    #expect((try peer.read()["requests"] as? [[String: Any]] ?? []).isEmpty, "libxml2 fetched something")
+  }
+
   @Test func aFiveMegabytePostIsPublished() throws {
     let site = try TestSite()
     let huge = String(repeating: "Open infrastructure [runs](/clouds) the world's clouds.\n\n", count: 90_000)

@@ -5,7 +5,7 @@ import Testing
 /// Every input a fuzzer ever crashed on (Tests/Fuzz/regressions) and every seed, replayed
 /// through the fuzz targets built without libFuzzer: each must now pass.
 @Suite struct FuzzRegressionTests {
-  @Test(arguments: ["FuzzPosts", "FuzzSocial", "FuzzCredentials"])
+  @Test(arguments: ["FuzzPosts", "FuzzSocial", "FuzzCredentials", "FuzzResponses"])
   func everyKnownInputStillPasses(target: String) throws {
     let executable = URL(fileURLWithPath: TestSite.executable).deletingLastPathComponent()
       .appendingPathComponent(target).path

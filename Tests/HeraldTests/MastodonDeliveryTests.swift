@@ -228,6 +228,37 @@ import Testing
     #expect(statuses.count == 6)
   }
 
+  /// The fault matrix's kill -9 row, step by step (`HERALD_CRASH_AT`, see CrashPoint): after
+  /// a kill at any step and one clean run, every post is on the server exactly once, every
+  /// feed is whole and the queue has nothing left.
+  @Test(arguments: [
+    "feed-written", "feeds-built", "queued", "claimed", "claimed#2", "answered", "answered#3", "recorded",
+  ])
+  func killedAtANamedStepNothingIsLostOrRepeated(step: String) throws {
+    let mastodon = try Mastodon()
+    let site = try site(mastodon, posts: 3)
+    let killed = try site.herald(
+      ["publish", "--credentials", "credentials", "--now", "2025-06-04T00:00:00Z"],
+      environment: ["HERALD_CRASH_AT": step])
+    #expect(killed.status == SIGKILL, "\(step): \(killed.errors)")
+    let clean = try publish(site, "--now", "2025-06-04T00:00:00Z")
+    #expect(clean.status == 0, "\(clean.errors)")
+    let statuses = try mastodon.statuses()
+    for day in 1...3 {
+      #expect(statuses.filter { $0.contains("Post number \(day)") }.count == 1, "\(step): \(statuses)")
+    }
+    #expect(statuses.count == 3)
+    let feeds = try site.readAllFeeds()
+    // Three posts and the one from before announce_since; the future one is not out yet.
+    #expect(feeds["public/atom.xml"]?.entries.count == 4)
+    let leftovers = try FileManager.default.subpathsOfDirectory(atPath: site.path("public")).filter {
+      $0.hasSuffix(".tmp")
+    }
+    #expect(leftovers.isEmpty)
+    let queue = try site.herald("queue", "list", "--json")
+    #expect(!queue.output.contains("\"queued\"") && !queue.output.contains("\"sending\""), "\(queue.output)")
+  }
+
   @Test func twoRunsStartedTogetherNeverPostTwice() throws {
     let mastodon = try Mastodon()
     let site = try site(mastodon, posts: 3)
