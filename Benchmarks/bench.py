@@ -79,7 +79,7 @@ def archive(root, size):
     # Hugo reads the same files as its content; its RSS template carries the full content.
     site = os.path.join(folder, "hugo")
     os.makedirs(os.path.join(site, "layouts", "_default"))
-    os.symlink(posts, os.path.join(site, "content"))
+    os.symlink("../posts", os.path.join(site, "content"))
     with open(os.path.join(site, "hugo.toml"), "w") as f:
         f.write('baseURL = "https://openinfra.org/"\ntitle = "Bench"\ndisableKinds = ["taxonomy", "term"]\n'
                 '[outputs]\nhome = ["RSS"]\nsection = []\npage = []\n[services.rss]\nlimit = -1\n')
@@ -102,6 +102,15 @@ def timed(command, cwd):
         sys.exit(f"{' '.join(command)} failed:\n{result.stderr[-2000:]}")
     kilobytes = result.stderr.strip().splitlines()[-1]
     return seconds, int(kilobytes) / 1024
+
+
+def expect_items(path, marker, count):
+    """Stops the benchmark when a feed does not hold every post: a fast run that did nothing
+    must never pass for a fast run."""
+    with open(path, encoding="utf-8") as f:
+        found = f.read().count(marker)
+    if found != count:
+        sys.exit(f"{path} holds {found} items, not {count}")
 
 
 def measure(name, command, cwd, repeat, before=None, warm_up=False):
@@ -146,6 +155,8 @@ def main():
             if hugo_build:
                 shutil.rmtree(os.path.join(folder, "hugo", "hugo-out"), ignore_errors=True)
                 hugo_runs.append(timed(hugo_build, folder))
+                expect_items(os.path.join(folder, "hugo", "hugo-out", "index.xml"), "<item>", size)
+            expect_items(os.path.join(folder, "public", "rss.xml"), "<item>", size)
         summary = lambda runs: (statistics.median(r[0] for r in runs), max(r[1] for r in runs))
         rows.append((size, "herald build (full, empty state)", *summary(herald_runs)))
         if hugo_runs:

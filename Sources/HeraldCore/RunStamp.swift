@@ -94,11 +94,10 @@ struct RunStamp: Codable {
         configuration.output.url.path, configuration.state.url.path, hub ?? "", describe(registry),
       ] + extra + listing.diagnostics.map(\.description))
     for file in listing.files {
-      digest.add([file.source.relativePath])
+      digest.add(file.relativePath)
       let signature = BuildCache.trusted(file.signature)
-      withUnsafeBytes(
-        of: (signature.device, signature.inode, signature.size, signature.modified, signature.changed)
-      ) { digest.add(bytes: Array($0)) }
+      digest.add(
+        raw: (signature.device, signature.inode, signature.size, signature.modified, signature.changed))
     }
     return digest.hex
   }

@@ -52,7 +52,7 @@ public struct Workspace: Sendable {
     var results = [(post: Post?, diagnostics: [Diagnostic])?](repeating: nil, count: listing.files.count)
     var unread: [Int] = []
     for (index, file) in listing.files.enumerated() {
-      if let known = remembered[file.source.relativePath], known.signature == file.signature,
+      if let known = remembered[file.relativePath], known.signature == file.signature,
         let decoded = PostArchive.decode(known.archive)
       {
         results[index] = decoded
@@ -66,16 +66,16 @@ public struct Workspace: Sendable {
       [Int: (result: (post: Post?, diagnostics: [Diagnostic]), row: BuildCache.RememberedPost?)]())
     DispatchQueue.concurrentPerform(iterations: toRead.count) { position in
       let file = listing.files[toRead[position]]
-      let outcome = read(file, reader: reader, remembered: remembered[file.source.relativePath])
+      let outcome = read(file, reader: reader, remembered: remembered[file.relativePath])
       fresh.withLock { $0[toRead[position]] = outcome }
     }
     var rows: [String: BuildCache.RememberedPost] = [:]
     for (index, outcome) in fresh.withLock({ $0 }) {
       results[index] = outcome.result
-      if let row = outcome.row { rows[listing.files[index].source.relativePath] = row }
+      if let row = outcome.row { rows[listing.files[index].relativePath] = row }
     }
     cache?.update(
-      posts: rows, keeping: Set(listing.files.map(\.source.relativePath)), previous: remembered)
+      posts: rows, keeping: Set(listing.files.map(\.relativePath)), previous: remembered)
     logger.debug("\(listing.files.count) post files, \(unread.count) read from disk")
 
     let all = results.compactMap { $0 }

@@ -26,16 +26,24 @@ public struct FieldDigest {
 
   /// Adds `fields`.
   public mutating func add(_ fields: [String]) {
-    for field in fields {
-      var field = field
-      field.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
-      withUnsafeBytes(of: UInt8(0xFF)) { hasher.update(bufferPointer: $0) }
-    }
+    for field in fields { add(field) }
+  }
+
+  /// Adds one field.
+  public mutating func add(_ field: String) {
+    var field = field
+    field.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+    withUnsafeBytes(of: UInt8(0xFF)) { hasher.update(bufferPointer: $0) }
   }
 
   /// Adds raw bytes (another digest).
   public mutating func add(bytes: [UInt8]) {
     bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+  }
+
+  /// Adds the bytes of `value` (a tuple of integers) as they are in memory.
+  public mutating func add<T>(raw value: T) {
+    withUnsafeBytes(of: value) { hasher.update(bufferPointer: $0) }
   }
 
   /// The digest's bytes.

@@ -26,16 +26,28 @@ public struct PostListing: Sendable {
   public var diagnostics: [Diagnostic]
 }
 
-/// One post file found in the posts folder.
+/// One post file found in the posts folder. Made for every file on every run, so it holds
+/// little: its paths are put together when asked for.
 public struct PostFile: Sendable {
+  /// The real folder it is in (links resolved).
+  let folder: String
+  /// Its name in `folder`.
+  let name: String
+  /// How diagnostics name the posts folder.
+  let displayFolder: String
+  /// The path below the posts folder, with `/` separators.
+  public let relativePath: String
+  /// What `stat` said of it when the folder was listed.
+  public let signature: FileSignature
+
   /// Where it is (links resolved).
-  public var path: String
+  public var path: String { folder + "/" + name }
   /// `path` as a URL.
   public var url: URL { URL(fileURLWithPath: path) }
   /// How it is named.
-  public var source: Post.Source
-  /// What `stat` said of it when the folder was listed.
-  public var signature: FileSignature
+  public var source: Post.Source {
+    Post.Source(displayPath: PostFolder.join(displayFolder, relativePath), relativePath: relativePath)
+  }
 }
 
 /// What `stat` says of a file: when none of it changed, neither did the file (the way git's
@@ -134,98 +146,125 @@ enum PostFolder {
     var visited: Set<String> = [root]
     var pending: [(real: String, relative: String)] = [(root, "")]
     while let (directory, relative) = pending.popLast() {
-      guard let entries = entries(of: directory) else {
+      guard let entries = scan(directory, relative: relative, root: root, displayPath: displayPath) else {
         diagnostics.append(
           Diagnostic(.error, path: join(displayPath, relative), "cannot list the folder"))
         continue
       }
       var subfolders: [(String, String)] = []
-      for (name, linkStatus) in entries {
-        let entry = directory + "/" + name
-        var real = entry
-        var found = linkStatus
-        let isPost = Self.hasPostExtension(name)
-        let kind = found.st_mode & S_IFMT
-        // Most entries are posts or folders; anything else needs no more work.
-        guard isPost || kind == S_IFDIR || kind == S_IFLNK else { continue }
-        let entryRelative = relative.isEmpty ? name : relative + "/" + name
-        if (found.st_mode & S_IFMT) == S_IFLNK {
-          // Follow links only to places inside the posts folder: a post must not be a way
-          // to publish /etc/passwd.
-          guard let target = realPath(entry), let targetStatus = status(target) else { continue }
-          guard target == root || target.hasPrefix(root + "/") else {
-            diagnostics.append(
-              Diagnostic(
-                .warning, path: join(displayPath, entryRelative),
-                "is a link to something outside the posts folder; it is skipped"))
-            continue
-          }
-          real = target
-          found = targetStatus
-        }
-        if isDirectory(found) {
+      for entry in entries.joined() {
+        switch entry {
+        case .post(let file): files.append(file)
+        case .folder(let real, let entryRelative):
           if visited.insert(real).inserted { subfolders.append((real, entryRelative)) }
-        } else if isPost, (found.st_mode & S_IFMT) == S_IFREG {
-          files.append(
-            PostFile(
-              path: real,
-              source: Post.Source(displayPath: join(displayPath, entryRelative), relativePath: entryRelative),
-              signature: FileSignature(found)))
+        case .outside(let entryRelative):
+          diagnostics.append(
+            Diagnostic(
+              .warning, path: join(displayPath, entryRelative),
+              "is a link to something outside the posts folder; it is skipped"))
         }
       }
       pending.append(contentsOf: subfolders.reversed())
     }
     let inOrder = zip(files, files.dropFirst()).allSatisfy {
-      precedes($0.source.relativePath, $1.source.relativePath)
+      precedes($0.relativePath, $1.relativePath)
     }
     return (
-      inOrder ? files : files.sorted { precedes($0.source.relativePath, $1.source.relativePath) }, diagnostics
+      inOrder ? files : files.sorted { precedes($0.relativePath, $1.relativePath) }, diagnostics
     )
   }
 
-  /// The visible entries of `directory`, sorted by name, each with what `lstat` says of it.
-  /// `readdir`, then `fstatat` on the open folder from all cores, rather than Foundation and
-  /// whole paths: for a large archive, these calls are most of what a run with nothing to do
+  /// What an entry of a folder turned out to be; anything else is passed over.
+  private enum Entry {
+    case post(PostFile)
+    case folder(real: String, relative: String)
+    /// A link that leads out of the posts folder.
+    case outside(relative: String)
+  }
+
+  /// The entries of `directory` (at `relative` below the posts folder), in name order.
+  /// `readdir`, then `fstatat` on the open folder and the rest of the work on all cores, in
+  /// chunks of names: for a large archive, listing is most of what a run with nothing to do
   /// costs.
-  private static func entries(of directory: String) -> [(name: String, status: stat)]? {
+  private static func scan(_ directory: String, relative: String, root: String, displayPath: String)
+    -> [[Entry]]?
+  {
     guard let stream = opendir(directory) else { return nil }
     defer { closedir(stream) }
-    // Names as bytes (NUL-terminated for `fstatat`): sorting thousands of short Strings
-    // costs more than reading the folder.
-    var names: [[CChar]] = []
+    // Every name in one buffer, NUL-terminated for `fstatat`, sorted by offset: thousands of
+    // short Strings or arrays cost more than reading the folder.
+    var buffer: [CChar] = []
+    var offsets: [Int] = []
     while let entry = readdir(stream) {
-      let name = withUnsafeBytes(of: entry.pointee.d_name) { bytes in
-        Array(bytes.prefix { $0 != 0 }.map { CChar(bitPattern: $0) }) + [0]
+      withUnsafeBytes(of: &entry.pointee.d_name) { bytes in
+        guard let first = bytes.first, first != UInt8(ascii: "."), first != 0 else { return }
+        offsets.append(buffer.count)
+        for byte in bytes {
+          buffer.append(CChar(bitPattern: byte))
+          if byte == 0 { break }
+        }
       }
-      if name[0] != CChar(UInt8(ascii: ".")) { names.append(name) }
     }
-    names.sort { a, b in
-      a.withUnsafeBufferPointer { x in
-        b.withUnsafeBufferPointer { y in strcmp(x.baseAddress!, y.baseAddress!) < 0 }
-      }
+    let names = buffer
+    offsets.sort { a, b in
+      names.withUnsafeBufferPointer { strcmp($0.baseAddress! + a, $0.baseAddress! + b) < 0 }
     }
 
     let descriptor = dirfd(stream)
-    let found = names
-    let statuses = Mutex<[stat?]>(Array(repeating: Optional<stat>.none, count: found.count))
-    let chunk = 512
-    DispatchQueue.concurrentPerform(iterations: (found.count + chunk - 1) / chunk) { part in
-      var results: [(Int, stat)] = []
+    let found = offsets
+    let chunk = 256
+    let chunks = (found.count + chunk - 1) / chunk
+    let results = Mutex([[Entry]](repeating: [], count: chunks))
+    DispatchQueue.concurrentPerform(iterations: chunks) { part in
+      var entries: [Entry] = []
       for index in part * chunk..<min(found.count, (part + 1) * chunk) {
         var status = stat()
-        if fstatat(descriptor, found[index], &status, AT_SYMLINK_NOFOLLOW) == 0 {
-          results.append((index, status))
+        let name = names.withUnsafeBufferPointer { all -> String? in
+          let pointer = all.baseAddress! + found[index]
+          guard fstatat(descriptor, pointer, &status, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
+          return String(cString: pointer)
+        }
+        guard let name else { continue }
+        if let entry = entry(
+          name, status, in: directory, relative: relative, root: root, displayPath: displayPath)
+        {
+          entries.append(entry)
         }
       }
-      statuses.withLock { all in
-        for (index, status) in results { all[index] = status }
-      }
+      results.withLock { $0[part] = entries }
     }
-    return statuses.withLock { all in
-      zip(found, all).compactMap { name, status in
-        status.map { (String(decoding: name.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self), $0) }
+    return results.withLock { $0 }
+  }
+
+  /// What the entry `name` of `directory`, of which `lstat` said `status`, is.
+  private static func entry(
+    _ name: String, _ status: stat, in directory: String, relative: String, root: String, displayPath: String
+  ) -> Entry? {
+    let isPost = hasPostExtension(name)
+    var kind = status.st_mode & S_IFMT
+    // Most entries are posts or folders; anything else needs no more work.
+    guard isPost || kind == S_IFDIR || kind == S_IFLNK else { return nil }
+    let entryRelative = relative.isEmpty ? name : relative + "/" + name
+    var (folder, realName) = (directory, name)
+    var found = status
+    if kind == S_IFLNK {
+      // Follow links only to places inside the posts folder: a post must not be a way to
+      // publish /etc/passwd.
+      guard let target = realPath(directory + "/" + name), let targetStatus = Self.status(target) else {
+        return nil
       }
+      guard target == root || target.hasPrefix(root + "/") else { return .outside(relative: entryRelative) }
+      let slash = target.lastIndex(of: "/")!
+      (folder, realName) = (String(target[..<slash]), String(target[target.index(after: slash)...]))
+      found = targetStatus
+      kind = found.st_mode & S_IFMT
     }
+    if kind == S_IFDIR { return .folder(real: folder + "/" + realName, relative: entryRelative) }
+    guard isPost, kind == S_IFREG else { return nil }
+    return .post(
+      PostFile(
+        folder: folder, name: realName, displayFolder: displayPath, relativePath: entryRelative,
+        signature: FileSignature(found)))
   }
 
   /// Byte order, which is code point order: much cheaper than String's `<` over thousands of
@@ -241,12 +280,22 @@ enum PostFolder {
     }
   }
 
+  /// Whether `name` ends in `.md` or `.markdown`, in any case; compared as bytes, since
+  /// it runs for every name in the folder.
   private static func hasPostExtension(_ name: String) -> Bool {
-    guard let dot = name.utf8.lastIndex(of: UInt8(ascii: ".")) else { return false }
-    return extensions.contains(String(name[name.index(after: dot)...]).lowercased())
+    let bytes = name.utf8
+    return extensionSuffixes.contains { suffix in
+      bytes.count > suffix.count
+        && zip(bytes.suffix(suffix.count), suffix).allSatisfy { byte, expected in
+          ((0x41...0x5A).contains(byte) ? byte | 0x20 : byte) == expected
+        }
+    }
   }
 
-  private static func join(_ base: String, _ relative: String) -> String {
+  /// `.md` and `.markdown` as lowercase bytes.
+  private static let extensionSuffixes = extensions.map { Array(("." + $0).utf8) }
+
+  static func join(_ base: String, _ relative: String) -> String {
     guard !relative.isEmpty else { return base }
     return base.hasSuffix("/") ? base + relative : base + "/" + relative
   }
