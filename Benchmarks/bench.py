@@ -61,14 +61,15 @@ seo:
 def archive(root, size):
     folder = os.path.join(root, f"archive-{size}")
     posts = os.path.join(folder, "posts")
-    if os.path.isdir(posts) and len(os.listdir(posts)) == size:
-        return folder
-    shutil.rmtree(folder, ignore_errors=True)
-    os.makedirs(posts)
-    rng = random.Random(size)
-    for i in range(size):
-        with open(os.path.join(posts, f"post-{i}.md"), "w", encoding="utf-8") as f:
-            f.write(post(rng, i))
+    # The posts are kept from an earlier run (they are the same every time); the rest is
+    # written anew.
+    if not (os.path.isdir(posts) and len(os.listdir(posts)) == size):
+        shutil.rmtree(folder, ignore_errors=True)
+        os.makedirs(posts)
+        rng = random.Random(size)
+        for i in range(size):
+            with open(os.path.join(posts, f"post-{i}.md"), "w", encoding="utf-8") as f:
+                f.write(post(rng, i))
     with open(os.path.join(folder, "herald.yml"), "w", encoding="utf-8") as f:
         f.write(
             "site:\n  title: Bench\n  url: https://openinfra.org\n  blog_path: /blog/\n  description: Bench\n"
@@ -78,6 +79,7 @@ def archive(root, size):
         )
     # Hugo reads the same files as its content; its RSS template carries the full content.
     site = os.path.join(folder, "hugo")
+    shutil.rmtree(site, ignore_errors=True)
     os.makedirs(os.path.join(site, "layouts", "_default"))
     os.symlink("../posts", os.path.join(site, "content"))
     with open(os.path.join(site, "hugo.toml"), "w") as f:
