@@ -39,9 +39,15 @@ let package = Package(
       providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
     ),
 
+    // Locking: a lock ThreadSanitizer can see, for the little state threads share.
+    .target(
+      name: "Locking",
+      swiftSettings: swiftSettings
+    ),
     // CrashPoints: named steps where the fault tests kill Herald (HERALD_CRASH_AT).
     .target(
       name: "CrashPoints",
+      dependencies: ["Locking"],
       swiftSettings: swiftSettings
     ),
     // Posts: Markdown files with front matter in, a validated post model out.
@@ -49,6 +55,7 @@ let package = Package(
       name: "Posts",
       dependencies: [
         "CCmarkGFM",
+        "Locking",
         .product(name: "Yams", package: "Yams"),
         .product(name: "Crypto", package: "swift-crypto"),
       ],
@@ -57,12 +64,13 @@ let package = Package(
     // Feeds: the post model in, Atom, RSS and JSON Feed files out (libxml2).
     .target(
       name: "Feeds",
-      dependencies: ["Posts", "CLibXML2", "CrashPoints"],
+      dependencies: ["Posts", "CLibXML2", "CrashPoints", "Locking"],
       swiftSettings: swiftSettings
     ),
     // Social: a post's parts in, each network's text out, counted the network's own way.
     .target(
       name: "Social",
+      dependencies: ["Locking"],
       swiftSettings: swiftSettings
     ),
     .systemLibrary(
@@ -73,7 +81,7 @@ let package = Package(
     // HTTP: every request Herald sends, through libcurl on a thread of its own.
     .target(
       name: "HTTP",
-      dependencies: ["CCurl"],
+      dependencies: ["CCurl", "Locking"],
       swiftSettings: swiftSettings
     ),
     // OAuth1: RFC 5849 HMAC-SHA1 request signing, as X's API needs it.
@@ -86,7 +94,7 @@ let package = Package(
     .target(
       name: "Delivery",
       dependencies: [
-        "CSQLite", "HTTP", "OAuth1", "Social", "CrashPoints",
+        "CSQLite", "HTTP", "OAuth1", "Social", "CrashPoints", "Locking",
         .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: swiftSettings
@@ -96,6 +104,7 @@ let package = Package(
       name: "HeraldCore",
       dependencies: [
         "CrashPoints",
+        "Locking",
         "Posts",
         "Feeds",
         "Social",
@@ -124,6 +133,7 @@ let package = Package(
     // What every test target shares: temporary folders, the ../shared data, running programs.
     .target(
       name: "TestSupport",
+      dependencies: ["Locking"],
       path: "Tests/TestSupport",
       swiftSettings: swiftSettings
     ),
@@ -155,7 +165,7 @@ let package = Package(
     ),
     .testTarget(
       name: "PostsTests",
-      dependencies: ["Posts", "TestSupport"],
+      dependencies: ["Posts", "TestSupport", "Locking"],
       swiftSettings: swiftSettings
     ),
     .testTarget(
@@ -166,7 +176,7 @@ let package = Package(
     ),
     .testTarget(
       name: "HTTPTests",
-      dependencies: ["HTTP"],
+      dependencies: ["HTTP", "Locking"],
       resources: [.copy("Fixtures")],
       swiftSettings: swiftSettings
     ),
@@ -188,7 +198,8 @@ let package = Package(
       name: "HeraldTests",
       // Depending on the executable makes `swift test` build the binary the tests run.
       dependencies: [
-        "herald", "FuzzPosts", "FuzzSocial", "FuzzCredentials", "FuzzResponses", "HeraldCore", "Posts",
+        "herald", "FuzzPosts", "FuzzSocial", "FuzzCredentials", "FuzzResponses", "HeraldCore", "Delivery",
+        "Posts",
         "Feeds", "TestSupport",
       ],
       resources: [.copy("Fixtures")],

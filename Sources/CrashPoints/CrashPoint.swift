@@ -1,3 +1,5 @@
+internal import Locking
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -25,7 +27,10 @@ public enum CrashPoint: String, CaseIterable, Sendable {
   /// Kills the process here if a test asked for this step (this time).
   public func reached() {
     guard let target = Self.target, target.step == self else { return }
-    let count = Self.counter.increment()
+    let count = Self.counter.withLock { count in
+      count += 1
+      return count
+    }
     if count == target.occurrence { kill(getpid(), SIGKILL) }
   }
 
@@ -36,20 +41,6 @@ public enum CrashPoint: String, CaseIterable, Sendable {
     return (step, parts.count > 1 ? Int(parts[1]) ?? 1 : 1)
   }()
 
-  private static let counter = Counter()
-
   /// How many times the target step was reached.
-  private final class Counter: @unchecked Sendable {
-    private var count = 0
-    private var lock = pthread_mutex_t()
-
-    init() { pthread_mutex_init(&lock, nil) }
-
-    func increment() -> Int {
-      pthread_mutex_lock(&lock)
-      defer { pthread_mutex_unlock(&lock) }
-      count += 1
-      return count
-    }
-  }
+  private static let counter = Locked(0)
 }

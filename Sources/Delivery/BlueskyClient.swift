@@ -1,6 +1,6 @@
 public import Foundation
 public import HTTP
-internal import Synchronization
+internal import Locking
 
 #if canImport(Glibc)
   import Glibc
@@ -24,7 +24,7 @@ public final class BlueskyClient: NetworkClient {
   private let handle: String
   private let password: String
   private let sessionFile: URL
-  private let session = Mutex<Session?>(nil)
+  private let session = Locked<Session?>(nil)
 
   /// The session file's name in the state folder.
   public static let sessionFileName = "bluesky-session.json"

@@ -52,17 +52,24 @@ public enum Outcome: Sendable, Equatable {
 
 /// Reading the rate-limit headers each network sends.
 public enum RateLimit {
+  /// The longest Herald waits on a server's word: no network's limits reset later than a
+  /// day ahead, and a value past that (or not a number at all, such as `1e999`) would stop
+  /// a network for good.
+  public static let longestWait: TimeInterval = 86_400
+
   /// `Retry-After` as seconds or an HTTP date.
   public static func retryAfter(_ response: HTTPResponse, now: Date) -> Date? {
     guard let value = response.header("retry-after")?.trimmingCharacters(in: .whitespaces) else { return nil }
     if let seconds = Double(value), seconds >= 0, seconds < 7 * 86_400 {
-      return now.addingTimeInterval(seconds)
+      return bounded(now.addingTimeInterval(seconds), now: now)
     }
-    let formatter = DateFormatter()
-    formatter.locale = Locale(identifier: "en_US_POSIX")
-    formatter.timeZone = TimeZone(secondsFromGMT: 0)
-    formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-    return formatter.date(from: value)
+    return HeaderDate.imfFixdate(value).flatMap { bounded($0, now: now) }
+  }
+
+  /// `date`, no later than `longestWait` from now; nil when it is no instant at all.
+  static func bounded(_ date: Date, now: Date) -> Date? {
+    guard date.timeIntervalSince1970.isFinite else { return nil }
+    return min(date, now.addingTimeInterval(longestWait))
   }
 
   /// When the limit resets: `Retry-After`, else `X-RateLimit-Reset` / `ratelimit-reset` /
@@ -71,13 +78,13 @@ public enum RateLimit {
     if let after = retryAfter(response, now: now) { return after }
     for name in ["x-ratelimit-reset", "ratelimit-reset", "x-rate-limit-reset"] {
       guard let value = response.header(name)?.trimmingCharacters(in: .whitespaces) else { continue }
-      if let epoch = Double(value), epoch > 1_000_000_000 { return Date(timeIntervalSince1970: epoch) }
-      if let seconds = Double(value), seconds >= 0 { return now.addingTimeInterval(seconds) }
-      if let date = ISO8601DateFormatter.withFractions.date(from: value)
-        ?? ISO8601DateFormatter().date(from: value)
-      {
-        return date
+      if let number = Double(value) {
+        guard number.isFinite, number >= 0 else { continue }
+        let date =
+          number > 1_000_000_000 ? Date(timeIntervalSince1970: number) : now.addingTimeInterval(number)
+        return bounded(date, now: now)
       }
+      if let date = HeaderDate.rfc3339(value) { return bounded(date, now: now) }
     }
     return nil
   }
@@ -90,14 +97,6 @@ public enum RateLimit {
       }
     }
     return false
-  }
-}
-
-extension ISO8601DateFormatter {
-  fileprivate static var withFractions: ISO8601DateFormatter {
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-    return formatter
   }
 }
 

@@ -1,5 +1,5 @@
 internal import Foundation
-internal import Synchronization
+internal import Locking
 
 /// The parts of a feed file around its entries, as libxml2 (or the JSON writer) wrote them.
 struct FeedFrame {
@@ -130,7 +130,7 @@ public struct FeedWriter: Sendable {
     private let sinks: [[any FeedSink]]
     private let holders: [[Int]]
     private(set) var itemsWritten: [Int]
-    private let firstFailure = Mutex<FeedsError?>(nil)
+    private let firstFailure = Locked<FeedsError?>(nil)
 
     /// The first error, which stops the appending; the writer checks it between batches.
     var failure: FeedsError? { firstFailure.withLock { $0 } }
@@ -163,7 +163,7 @@ public struct FeedWriter: Sendable {
   private func render(_ batch: [Int], content: @Sendable (FeedEntry) -> EntryContent) throws(FeedsError)
     -> [Fragments]
   {
-    let results = Mutex([Result<Fragments, FeedsError>?](repeating: nil, count: batch.count))
+    let results = Locked([Result<Fragments, FeedsError>?](repeating: nil, count: batch.count))
     DispatchQueue.concurrentPerform(iterations: batch.count) { index in
       let entry = plan.entries[batch[index]]
       let body = content(entry)

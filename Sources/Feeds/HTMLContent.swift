@@ -24,6 +24,7 @@ struct HTMLContent {
 
   /// Rewrites `html` (a fragment) against `base`; `withText` also extracts the text.
   init(html: String, base: String, withText: Bool = true) {
+    _ = LibXML2.ready
     let wrapped = "<html><body>" + html + "</body></html>"
     // NONET and no entity substitution: a post can't make the parser fetch anything.
     let options = Int32(

@@ -1,3 +1,5 @@
+internal import CLibXML2
+
 /// Text made safe for XML 1.0, whatever a post contains.
 enum XMLText {
   /// `text` without the characters XML 1.0 forbids (C0 controls other than tab, newline and
@@ -43,4 +45,10 @@ enum XMLText {
     default: false
     }
   }
+}
+
+/// libxml2's global set-up, done once before any thread uses the library: in libxml2 2.9 the
+/// lazy set-up its functions do on first use is not safe when two threads do it at once.
+enum LibXML2 {
+  static let ready: Void = xmlInitParser()
 }

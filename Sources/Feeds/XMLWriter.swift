@@ -9,6 +9,7 @@ final class XMLWriter {
 
   /// A writer whose buffer starts with room for `capacity` bytes (it grows as needed).
   init(capacity: Int = 4096) throws(FeedsError) {
+    _ = LibXML2.ready
     guard let buffer = xmlBufferCreateSize(max(capacity, 64)) else {
       throw FeedsError("libxml2 could not allocate a buffer")
     }

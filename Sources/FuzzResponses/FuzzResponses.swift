@@ -50,15 +50,19 @@ func fuzzOne(_ data: Data) {
   }
   let response = HTTPResponse(status: status, headers: headerLines.headers, body: Data(rest[bodyStart...]))
   let now = Date(timeIntervalSince1970: 1_750_000_000)
+  // A server's word never stops a network for longer than a day, nor for ever.
+  let latest = now.addingTimeInterval(RateLimit.longestWait)
   for client in clients {
     if case .rateLimited(let until, _) = client.outcome(of: response, for: job, now: now),
-      !until.timeIntervalSince1970.isFinite
+      !until.timeIntervalSince1970.isFinite || until > latest
     {
-      fatalError("\(client.network): a rate limit until \(until)")
+      fatalError("\(client.network): a rate limit until \(until.timeIntervalSince1970)")
     }
   }
-  if let reset = RateLimit.resetDate(response, now: now), !reset.timeIntervalSince1970.isFinite {
-    fatalError("a reset at \(reset)")
+  for date in [RateLimit.resetDate(response, now: now), RateLimit.retryAfter(response, now: now)] {
+    if let date, !date.timeIntervalSince1970.isFinite || date > latest {
+      fatalError("a reset at \(date.timeIntervalSince1970)")
+    }
   }
 }
 

@@ -1,6 +1,6 @@
 import CCurl
 import Foundation
-import Synchronization
+import Locking
 
 /// The client's I/O thread: one libcurl multi handle, driven by one dedicated thread.
 ///
@@ -16,7 +16,7 @@ final class TransferLoop: @unchecked Sendable {
 
   /// The multi handle (a `CURLM *`), owned by this object.
   private let multi: UnsafeMutableRawPointer
-  private let inbox = Mutex(Inbox())
+  private let inbox = Locked(Inbox())
 
   /// Makes the multi handle and starts the thread that drives it.
   init() {

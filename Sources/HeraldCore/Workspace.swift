@@ -1,8 +1,8 @@
 public import Feeds
 public import Foundation
+internal import Locking
 public import Logging
 public import Posts
-internal import Synchronization
 
 /// The posts of a site as one run sees them: read, checked and given their ids.
 public struct Workspace: Sendable {
@@ -62,7 +62,7 @@ public struct Workspace: Sendable {
     }
     let reader = PostReader(site: site)
     let toRead = unread
-    let fresh = Mutex(
+    let fresh = Locked(
       [Int: (result: (post: Post?, diagnostics: [Diagnostic]), row: BuildCache.RememberedPost?)]())
     DispatchQueue.concurrentPerform(iterations: toRead.count) { position in
       let file = listing.files[toRead[position]]
@@ -243,7 +243,7 @@ public enum FeedBuild {
 final class ContentSource: Sendable {
   private let folder: URL
   private let sources: [String: Post.Source]
-  private let failures = Mutex<[Diagnostic]>([])
+  private let failures = Locked<[Diagnostic]>([])
 
   init(workspace: Workspace, published: [Post]) {
     folder = workspace.configuration.posts.url

@@ -1,6 +1,6 @@
 internal import CCmarkGFM
 internal import Foundation
-internal import Synchronization
+internal import Locking
 
 /// Turns a post's CommonMark body into HTML the way GitHub does, keeping the raw HTML that
 /// real posts carry (tables, `<br>`, embeds).
@@ -14,7 +14,7 @@ public enum MarkdownRenderer {
   /// one table for the whole process: feeding a parser adds them and finishing one removes
   /// them. Two documents parsed at once lose each other's strikethrough and autolinks, so
   /// parsing takes turns; rendering the parsed tree to HTML does not touch the table.
-  private static let parsing = Mutex(())
+  private static let parsing = Locked(())
 
   /// The HTML for `markdown`. Safe to call from many threads at once.
   public static func html(from markdown: some StringProtocol) -> String {

@@ -1,5 +1,5 @@
 public import Foundation
-internal import Synchronization
+internal import Locking
 
 #if canImport(Glibc)
   import Glibc
@@ -96,7 +96,8 @@ extension PostReader {
   /// - Parameter displayPath: how diagnostics name `folder`.
   public func readFolder(_ folder: URL, displayPath: String) throws(Diagnostic) -> PostScan {
     let found = try Self.listFolder(folder, displayPath: displayPath)
-    let results = Mutex([(post: Post?, diagnostics: [Diagnostic])?](repeating: nil, count: found.files.count))
+    let results = Locked(
+      [(post: Post?, diagnostics: [Diagnostic])?](repeating: nil, count: found.files.count))
     DispatchQueue.concurrentPerform(iterations: found.files.count) { index in
       let result = read(file: found.files[index])
       results.withLock { $0[index] = result }
@@ -214,7 +215,7 @@ enum PostFolder {
     let found = offsets
     let chunk = 256
     let chunks = (found.count + chunk - 1) / chunk
-    let results = Mutex([[Entry]](repeating: [], count: chunks))
+    let results = Locked([[Entry]](repeating: [], count: chunks))
     DispatchQueue.concurrentPerform(iterations: chunks) { part in
       var entries: [Entry] = []
       for index in part * chunk..<min(found.count, (part + 1) * chunk) {

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import Locking
 
 /// Hashtag spelling and matching: what counts as "the same tag" in a post.
 enum Hashtags {
@@ -36,7 +36,7 @@ enum Hashtags {
     return pattern
   }
 
-  private static let compiled = Mutex<[String: ICUPattern]>([:])
+  private static let compiled = Locked<[String: ICUPattern]>([:])
 
   /// UTF-16 ranges of `tag` as a whole tag in `text`.
   static func occurrences(of pattern: ICUPattern, in text: String) -> [NSRange] {

@@ -1,7 +1,7 @@
 import Dispatch
 import Foundation
 import HTTP
-import Synchronization
+import Locking
 import Testing
 
 @Suite("Concurrent sends", .serialized)
@@ -10,7 +10,7 @@ struct ConcurrencyTests {
   func eightThreads() throws {
     let server = try TestServer("echo")
     let client = HTTPClient()
-    let results = Mutex<[Int: Result<HTTPResponse, HTTPError>]>([:])
+    let results = Locked<[Int: Result<HTTPResponse, HTTPError>]>([:])
     let group = DispatchGroup()
     let start = ContinuousClock.now
     for index in 0..<8 {

@@ -1,6 +1,6 @@
 import Foundation
+import Locking
 import Posts
-import Synchronization
 import Testing
 
 @Suite struct MarkdownRendererTests {
@@ -45,7 +45,7 @@ import Testing
 
 @Suite struct MarkdownConcurrencyTests {
   @Test func autolinksSurviveRenderingOnManyThreads() {
-    let results = Mutex([String](repeating: "", count: 400))
+    let results = Locked([String](repeating: "", count: 400))
     DispatchQueue.concurrentPerform(iterations: 400) { index in
       let html = MarkdownRenderer.html(from: "Post \(index): see https://zuul-ci.org/\(index) and ~~old~~.\n")
       results.withLock { $0[index] = html }

@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 
 /// Real feed readers, run on the feeds the tests write.
 public enum FeedReaders {

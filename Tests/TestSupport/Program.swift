@@ -1,5 +1,5 @@
 public import Foundation
-internal import Synchronization
+internal import Locking
 
 /// A program run to completion: what it printed and how it ended.
 public struct ProgramResult: Sendable {
@@ -33,7 +33,7 @@ public enum Program {
     if let input { stdin.fileHandleForWriting.write(input) }
     try stdin.fileHandleForWriting.close()
     // Read both pipes while the program runs, so a full pipe never blocks it.
-    let errorData = Mutex(Data())
+    let errorData = Locked(Data())
     let group = DispatchGroup()
     group.enter()
     DispatchQueue.global().async {
