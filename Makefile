@@ -121,7 +121,7 @@ sanitize: test-deps
 		echo "== the test suite under $$s sanitizer"; \
 		flags="-Xswiftc -sanitize=$$s -Xcc -fsanitize=$$s --scratch-path .build-$$s"; \
 		$(SWIFT) build --build-tests $$flags || exit 1; \
-		$(SANITIZE_ENV) $(SWIFT) test --skip-build $$flags || exit 1; \
+		HERALD_SANITIZER=$$s $(SANITIZE_ENV) $(SWIFT) test --skip-build $$flags || exit 1; \
 	done
 
 clean:

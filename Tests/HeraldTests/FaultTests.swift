@@ -74,7 +74,13 @@ import Testing
     #expect(before.hasSuffix("</feed>\n"))
   }
 
-  @Test func aFullDiskNeverLeavesHalfAFeed() throws {
+  // ThreadSanitizer's own runtime dies of SIGBUS under a file size limit, before Herald
+  // writes anything: the row is checked by every other build of the tests.
+  @Test(
+    .disabled(
+      if: ProcessInfo.processInfo.environment["HERALD_SANITIZER"] == "thread",
+      "ThreadSanitizer's runtime cannot run under RLIMIT_FSIZE"))
+  func aFullDiskNeverLeavesHalfAFeed() throws {
     let site = try site()
     #expect(try site.herald("build").status == 0)
     let before = try site.folder.read("public/atom.xml")
