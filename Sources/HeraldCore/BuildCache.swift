@@ -40,8 +40,13 @@ final class BuildCache {
     var signature: FileSignature
   }
 
-  private init(database: Database, settings: String) {
+  /// Opened for a run that changes nothing (`--dry-run`, `check`, `preview`): updates are
+  /// skipped rather than tried and refused.
+  private let readOnly: Bool
+
+  private init(database: Database, settings: String, readOnly: Bool) {
     self.database = database
+    self.readOnly = readOnly
     self.settings = settings
   }
 
@@ -100,7 +105,7 @@ final class BuildCache {
     } else if version != Int64(schemaVersion) {
       throw DeliveryError("the build cache is from another version of Herald")
     }
-    return BuildCache(database: database, settings: settings)
+    return BuildCache(database: database, settings: settings, readOnly: readOnly)
   }
 
   // MARK: - Posts
@@ -124,6 +129,7 @@ final class BuildCache {
 
   /// Remembers `posts` (by path) and forgets every other path not in `keeping`.
   func update(posts: [String: RememberedPost], keeping: Set<String>, previous: [String: RememberedPost]) {
+    guard !readOnly else { return }
     let gone = previous.keys.filter { !keeping.contains($0) }
     guard !posts.isEmpty || !gone.isEmpty else { return }
     try? database.transaction { () throws(DeliveryError) in
@@ -154,10 +160,13 @@ final class BuildCache {
     return outputs
   }
 
-  /// Remembers the feed files in `outputs` and forgets those not in `keeping`.
-  func update(outputs: [String: RememberedOutput], keeping: Set<String>) {
+  /// Remembers the feed files in `outputs` and forgets those of `previous` not in `keeping`.
+  func update(
+    outputs: [String: RememberedOutput], keeping: Set<String>, previous: [String: RememberedOutput]
+  ) {
+    guard !readOnly else { return }
     try? database.transaction { () throws(DeliveryError) in
-      for path in rememberedOutputs().keys where !keeping.contains(path) {
+      for path in previous.keys where !keeping.contains(path) {
         try database.query("DELETE FROM outputs WHERE path = ?", [.text(path)])
       }
       for (path, output) in outputs {

@@ -200,7 +200,7 @@ public enum FeedBuild {
       if let signature { written[feed.path(format)] = .init(digest: feed.digest, signature: signature) }
     }
     let kept = Set(plan.feeds.flatMap { feed in FeedFormat.allCases.map(feed.path) })
-    cache?.update(outputs: written, keeping: kept)
+    cache?.update(outputs: written, keeping: kept, previous: remembered)
     let rendered = Set(stale.flatMap { feed in FeedFormat.allCases.map(feed.path) })
     outcome.unchanged += kept.subtracting(rendered).sorted()
     for path in outcome.written { logger.info("wrote \(configuration.output.displayPath)/\(path)") }
