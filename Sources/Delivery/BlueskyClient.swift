@@ -16,8 +16,14 @@ internal import Locking
 public final class BlueskyClient: NetworkClient {
   /// The network, as jobs name it.
   public let network = "bluesky"
-  /// The account posts go to.
-  public var account: String { handle }
+  /// The account posts go to: the handle, spelled one way (and the account's name, for one
+  /// of `social.accounts`).
+  public let account: String
+  /// The keys to check when the login is refused.
+  public let credentialKeys: String
+  /// A fingerprint of the service, handle and app password: a refused login is not tried
+  /// again until it changes.
+  public let loginFingerprint: String?
   /// Whether a repeated request is harmless.
   public let isIdempotent = true
   private let service: String
@@ -36,12 +42,23 @@ public final class BlueskyClient: NetworkClient {
     var refreshJwt: String
   }
 
-  /// A client for `handle` on `service` (a PDS or `https://bsky.social`).
-  public init(service: String, handle: String, appPassword: String, stateFolder: URL) {
-    self.service = service.hasSuffix("/") ? String(service.dropLast()) : service
-    self.handle = handle
+  /// A client for `handle` on `service` (a PDS or `https://bsky.social`). `fingerprint` stands
+  /// for the credentials (never the password itself); `name` and `keyPrefix` are the
+  /// account's in `social.accounts`, whose session is kept in a file of its own.
+  public init(
+    service: String, handle: String, appPassword: String, stateFolder: URL, fingerprint: String,
+    name: String? = nil, keyPrefix: String = "BLUESKY"
+  ) {
+    self.service = AccountIdentity.normalisedURL(service)
+    self.handle = AccountIdentity.normalisedHandle(handle)
     self.password = appPassword
-    self.sessionFile = stateFolder.appendingPathComponent(Self.sessionFileName)
+    let fileName = name.map {
+      "bluesky-session-\($0.filter { $0.isLetter || $0.isNumber || $0 == "-" }).json"
+    }
+    self.sessionFile = stateFolder.appendingPathComponent(fileName ?? Self.sessionFileName)
+    account = AccountIdentity.make(self.handle, name: name)
+    credentialKeys = "\(keyPrefix)_APP_PASSWORD (for \(keyPrefix)_HANDLE)"
+    loginFingerprint = fingerprint
   }
 
   /// Gets a session: the cached one, else a login.
@@ -90,7 +107,14 @@ public final class BlueskyClient: NetworkClient {
     }
     guard response.status == 200, let created = parseSession(response.body) else {
       let reason = JSON.message(response.body) ?? "HTTP \(response.status)"
-      throw DeliveryError("bluesky: cannot log in as \(handle): \(reason)")
+      // 401 (AuthenticationRequired: a wrong password; AccountTakedown) will not pass by
+      // itself; a 429 or 5xx may.
+      let error = JSON.object(response.body)?["error"] as? String
+      let refused =
+        response.status == 401 || response.status == 403
+        || (response.status == 400 && ["AuthenticationRequired", "AccountTakedown"].contains(error ?? ""))
+      throw DeliveryError(
+        "bluesky refused to log in as \(handle): \(reason)", isRefusedLogin: refused)
     }
     try store(created)
   }
@@ -167,20 +191,6 @@ public final class BlueskyClient: NetworkClient {
     guard response.status == 400 || response.status == 401 else { return false }
     let error = JSON.object(response.body)?["error"] as? String
     return ["ExpiredToken", "InvalidToken", "AuthenticationRequired", "AuthMissing"].contains(error ?? "")
-  }
-
-  /// A record key in the TID format Bluesky uses: microseconds since 1970 and a clock id, in
-  /// sortable base32. Chosen once, when the job is queued.
-  public static func recordKey(at date: Date, clockID: UInt64) -> String {
-    let alphabet = Array("234567abcdefghijklmnopqrstuvwxyz")
-    let microseconds = UInt64(max(0, date.timeIntervalSince1970 * 1_000_000))
-    var value = (microseconds << 10) | (clockID & 0x3FF)
-    var characters = [Character](repeating: "2", count: 13)
-    for index in stride(from: 12, through: 0, by: -1) {
-      characters[index] = alphabet[Int(value & 31)]
-      value >>= 5
-    }
-    return String(characters)
   }
 }
 

@@ -4,11 +4,15 @@ public struct DeliveryError: Error, Sendable, CustomStringConvertible {
   public var path: String?
   /// What went wrong, in words the user can act on. Never holds a secret.
   public var message: String
+  /// Whether a network refused the credentials (a login answered 401), rather than failing
+  /// in a way that may pass.
+  public var isRefusedLogin = false
 
   /// Creates an error.
-  public init(path: String? = nil, _ message: String) {
+  public init(path: String? = nil, _ message: String, isRefusedLogin: Bool = false) {
     self.path = path
     self.message = message
+    self.isRefusedLogin = isRefusedLogin
   }
 
   /// `PATH: MESSAGE`.

@@ -6,25 +6,50 @@ public import Logging
 /// Sends what is due, one job at a time, recording each step in the queue before the next:
 /// a job is marked under way before its request goes out and settled when the answer comes,
 /// so a crash at any instant leaves a state the next run resolves without a second post.
+///
+/// Failures are handled per account: a network that cannot be reached, or that refuses the
+/// credentials, stops that account for the run after its first job, is reported once, and
+/// its jobs wait (they are not spent one by one).
 public final class Dispatcher {
   /// The rules of a run.
   public struct Settings: Sendable {
-    /// At most this many posts per network and account in one run.
+    /// At most this many posts per network and account in one run (0: no cap).
     public var maxPerRun: Int
     /// At least this long between two posts of one account.
     public var minInterval: TimeInterval
-    /// A job that keeps failing in ways worth retrying fails for good after this many tries.
-    public var maxAttempts = 8
+    /// A waiting job whose post fell due longer ago than this is withdrawn (`max_age`).
+    public var maxAge: TimeInterval = .infinity
+    /// How people write `maxAge` (`7d`), for the reason a job is withdrawn.
+    public var maxAgeText = ""
+    /// A job that keeps failing in ways worth retrying fails for good once its failures have
+    /// lasted this long (`delivery.give_up_after`).
+    public var giveUpAfter: TimeInterval = 86_400
     /// The first back-off; each retry doubles it, up to `maxDelay`, with jitter.
     public var baseDelay: TimeInterval = 60
-    /// The longest back-off.
-    public var maxDelay: TimeInterval = 6 * 3600
+    /// The longest back-off: short enough that a network back after an outage gets its
+    /// posts within the hour.
+    public var maxDelay: TimeInterval = 3600
 
     /// Creates settings.
     public init(maxPerRun: Int, minInterval: TimeInterval) {
       self.maxPerRun = maxPerRun
       self.minInterval = minInterval
     }
+  }
+
+  /// An account that stopped for the run: its credentials were refused, or its network could
+  /// not be reached. Its jobs wait.
+  public struct AccountProblem: Sendable {
+    /// The network.
+    public var network: String
+    /// The account's identity.
+    public var account: String
+    /// What happened, in the server's words where it gave some.
+    public var reason: String
+    /// The credential keys to check (for refused credentials).
+    public var keys: String?
+    /// When its jobs will be tried again (for an unreachable network).
+    public var nextTry: Date?
   }
 
   /// What a run did.
@@ -35,8 +60,14 @@ public final class Dispatcher {
     public var retrying: [(job: Job, reason: String)] = []
     /// Jobs that failed for good this run, with why.
     public var failed: [(job: Job, reason: String)] = []
+    /// Jobs withdrawn this run (their post grew older than `max_age`), with why.
+    public var withdrawn: [(job: Job, reason: String)] = []
     /// Networks a rate limit stopped for the rest of the run.
     public var rateLimited: Set<String> = []
+    /// Accounts whose credentials were refused: each stopped for the run, its jobs waiting.
+    public var refused: [AccountProblem] = []
+    /// Accounts whose network could not be reached: each stopped for the run.
+    public var unreachable: [AccountProblem] = []
 
     /// An empty report.
     public init() {}
@@ -52,17 +83,19 @@ public final class Dispatcher {
   private let secrets: [String]
   private var prepared: Set<String> = []
   private var skipping: Set<String> = []
+  private var unconfigured: Set<String> = []
   private var claimed: [String: Int] = [:]
   private var report = Report()
 
-  /// A dispatcher for `clients` (one per network) at `now`; `jitter` returns values in 0..<1.
+  /// A dispatcher for `clients` (one per account) at `now`; `jitter` returns values in 0..<1.
   public init(
     queue: Queue, clients: [any NetworkClient], http: HTTPClient, settings: Settings, now: Date,
     jitter: @escaping () -> Double, logger: Logger, secrets: [String] = []
   ) {
     self.secrets = secrets
     self.queue = queue
-    self.clients = Dictionary(clients.map { ($0.network, $0) }, uniquingKeysWith: { first, _ in first })
+    self.clients = Dictionary(
+      clients.map { (Self.key($0.network, $0.account), $0) }, uniquingKeysWith: { first, _ in first })
     self.http = http
     self.settings = settings
     self.now = now
@@ -70,15 +103,28 @@ public final class Dispatcher {
     self.logger = logger
   }
 
-  /// Resolves jobs a crash left under way, then sends what is due.
+  private static func key(_ network: String, _ account: String) -> String { network + " " + account }
+
+  /// Withdraws what grew too old, resolves jobs a crash left under way, then sends what is due.
   public func run() throws(DeliveryError) -> Report {
+    if settings.maxAge.isFinite {
+      for job in try queue.withdrawExpired(now: now, maxAge: settings.maxAge, describe: settings.maxAgeText) {
+        let reason = "more than \(settings.maxAgeText) old (max_age) before it could be sent"
+        report.withdrawn.append((job, reason))
+        logger.notice("\(job.network): job \(job.id) withdrawn: \(reason)")
+      }
+    }
     for job in try queue.interrupted() {
-      guard let client = client(for: job) else { continue }
+      guard let client = client(for: job), !skipping.contains(Queue.accountKey(job)) else { continue }
       if client.isIdempotent {
         logger.notice(
           "resending job \(job.id) (\(job.network)), left under way by an earlier run, with the same key")
         try queue.markAttempt(job.id, now: now)
-        try send(job, with: client)
+        try queue.markMaybeDelivered(job.id)
+        var resent = job
+        resent.mayHaveReachedServer = true
+        resent.attempts += 1
+        try send(resent, with: client)
       } else {
         let reason =
           "Herald stopped while sending this, and \(job.network) cannot tell whether it arrived; check, then "
@@ -101,33 +147,23 @@ public final class Dispatcher {
     return report
   }
 
-  /// Networks with jobs for an account that is not configured now.
-  private var unconfigured: Set<String> = []
-
   /// The client for a job's network and account; jobs of an account no longer configured
   /// wait (they are never sent to another account).
   private func client(for job: Job) -> (any NetworkClient)? {
-    guard let client = clients[job.network], client.account == job.account else {
-      if !unconfigured.contains(job.network) {
+    let key = Queue.accountKey(job)
+    guard let client = clients[key] else {
+      if !unconfigured.contains(key) {
         logger.warning("\(job.network) jobs for \(job.account) wait: that account is not configured now")
       }
-      unconfigured.insert(job.network)
+      unconfigured.insert(key)
       return nil
     }
     return client
   }
 
   private func send(_ job: Job, with client: any NetworkClient) throws(DeliveryError) {
-    if !prepared.contains(job.network) {
-      do {
-        try client.prepare(http: http, now: now)
-        prepared.insert(job.network)
-      } catch {
-        try retry(job, reason: error.message, after: nil)
-        skipping.insert(job.network)
-        return
-      }
-    }
+    let key = Queue.accountKey(job)
+    guard try ready(job, client: client) else { return }
     var response: HTTPResponse
     CrashPoint.claimed.reached()
     do {
@@ -137,19 +173,25 @@ public final class Dispatcher {
         response = try http.send(try client.request(for: job, now: now))
       }
     } catch let error as HTTPError {
-      logger.warning("\(job.network): job \(job.id): \(scrubbed(error.description))")
-      if error.kind == .invalidURL || error.kind == .insecureURL {
+      guard error.isRetryable else {
         try fail(job, reason: error.description)
-      } else {
-        try retry(job, reason: error.description, after: nil)
+        return
       }
+      // Refused or unresolved connections never reached the server; a timeout or a cut
+      // connection may have.
+      let reached = error.kind == .timeout || error.kind == .transport
+      try unreachable(job, reason: error.description, mayHaveReachedServer: reached)
       return
     } catch let error as DeliveryError {
-      try retry(job, reason: error.message, after: nil)
-      skipping.insert(job.network)
+      // A new session refused, or no request made at all: nothing reached the server.
+      if error.isRefusedLogin {
+        try refused(job, client: client, reason: error.message, login: true)
+      } else {
+        try unreachable(job, reason: error.message, mayHaveReachedServer: false)
+      }
       return
     } catch {
-      try retry(job, reason: "\(error)", after: nil)
+      try retry(job, reason: "\(error)", after: nil, mayHaveReachedServer: true)
       return
     }
 
@@ -162,21 +204,101 @@ public final class Dispatcher {
       logger.info("\(job.network): sent job \(job.id) for \(job.payload.permalink)")
       if RateLimit.exhausted(response), let reset = RateLimit.resetDate(response, now: now), reset > now {
         try queue.block(network: job.network, account: job.account, until: reset)
-        skipping.insert(job.network)
+        skipping.insert(key)
       }
     case .retry(let reason, let after):
-      try retry(job, reason: reason, after: after)
+      if (500...599).contains(response.status) {
+        // The server is in trouble: its other posts wait for the next run.
+        try unreachable(job, reason: reason, mayHaveReachedServer: true, after: after)
+      } else {
+        try retry(job, reason: reason, after: after, mayHaveReachedServer: response.status != 408)
+      }
     case .failed(let reason):
       try fail(job, reason: reason)
+    case .unauthorized(let reason, let keys):
+      try refused(job, client: client, reason: reason, keys: keys)
     case .rateLimited(let until, let rawReason):
       let reason = scrubbed(rawReason)
       try queue.block(network: job.network, account: job.account, until: until)
-      try queue.markRetry(job.id, error: reason, dueAt: until, now: now)
+      try queue.markRetry(
+        job.id, error: reason, dueAt: until, failingSince: nil,
+        mayHaveReachedServer: job.mayHaveReachedServer,
+        now: now)
       report.retrying.append((job, reason))
       report.rateLimited.insert(job.network)
-      skipping.insert(job.network)
+      skipping.insert(key)
       logger.warning("\(job.network): rate-limited until \(until); its other posts wait")
     }
+  }
+
+  /// Gets the account ready once per run (a login); false when it cannot be, the job handed
+  /// back and the account stopped for the run.
+  private func ready(_ job: Job, client: any NetworkClient) throws(DeliveryError) -> Bool {
+    let key = Queue.accountKey(job)
+    guard !prepared.contains(key) else { return true }
+    if let fingerprint = client.loginFingerprint,
+      let refusal = try queue.loginRefusal(network: job.network, account: job.account),
+      refusal.fingerprint == fingerprint, now.timeIntervalSince(refusal.at) < 86_400, now >= refusal.at
+    {
+      // Logging in again with credentials that were refused is what gets accounts locked.
+      let retryAt = refusal.at.addingTimeInterval(86_400)
+      try refused(
+        job, client: client,
+        reason:
+          "the login was refused at \(Self.format(refusal.at)); Herald tries again when the credentials "
+          + "change, or after \(Self.format(retryAt))")
+      return false
+    }
+    do {
+      try client.prepare(http: http, now: now)
+      prepared.insert(key)
+      if client.loginFingerprint != nil {
+        try queue.clearLoginRefusal(network: job.network, account: job.account)
+      }
+      return true
+    } catch {
+      if error.isRefusedLogin {
+        try refused(job, client: client, reason: error.message, login: true)
+      } else {
+        try unreachable(job, reason: error.message, mayHaveReachedServer: false)
+      }
+      return false
+    }
+  }
+
+  /// The account refused the credentials (or the setting `keys`): remember a refused login,
+  /// hand the job back, and stop the account for the run.
+  private func refused(
+    _ job: Job, client: any NetworkClient, reason rawReason: String, keys: String? = nil, login: Bool = false
+  ) throws(DeliveryError) {
+    if login, let fingerprint = client.loginFingerprint {
+      try queue.recordLoginRefusal(
+        network: job.network, account: job.account, fingerprint: fingerprint, at: now)
+    }
+    let reason = scrubbed(rawReason)
+    try queue.unclaim(job.id, now: now)
+    skipping.insert(Queue.accountKey(job))
+    report.refused.append(
+      AccountProblem(
+        network: job.network, account: job.account, reason: reason, keys: keys ?? client.credentialKeys,
+        nextTry: nil))
+    logger.debug("\(job.network) (\(job.account)) stopped for the run: \(reason)")
+  }
+
+  /// The network could not be reached (or answered 5xx): the job retries later, and the
+  /// account's other jobs wait for the next run instead of failing the same way.
+  private func unreachable(
+    _ job: Job, reason: String, mayHaveReachedServer: Bool, after: Date? = nil
+  ) throws(DeliveryError) {
+    guard let due = try retry(job, reason: reason, after: after, mayHaveReachedServer: mayHaveReachedServer)
+    else { return }
+    let key = Queue.accountKey(job)
+    guard !skipping.contains(key) else { return }
+    skipping.insert(key)
+    report.unreachable.append(
+      AccountProblem(
+        network: job.network, account: job.account, reason: scrubbed(reason), keys: nil, nextTry: due))
+    logger.debug("\(job.network) (\(job.account)) stopped for the run: \(scrubbed(reason))")
   }
 
   /// `text` without any credential: errors are stored in the queue and printed.
@@ -184,23 +306,48 @@ public final class Dispatcher {
     secrets.reduce(text) { $0.replacingOccurrences(of: $1, with: "[redacted]") }
   }
 
-  private func retry(_ job: Job, reason rawReason: String, after: Date?) throws(DeliveryError) {
+  /// Puts the job back with a capped exponential back-off and jitter; once its failures
+  /// have lasted `giveUpAfter`, it fails for good instead. Returns when it will be tried
+  /// again, nil when it failed.
+  @discardableResult
+  private func retry(
+    _ job: Job, reason rawReason: String, after: Date?, mayHaveReachedServer: Bool
+  ) throws(DeliveryError) -> Date? {
     let reason = scrubbed(rawReason)
-    guard job.attempts < settings.maxAttempts else {
-      try fail(job, reason: "gave up after \(job.attempts) attempts: \(reason)")
-      return
+    let failingSince = job.failingSince ?? now
+    if now.timeIntervalSince(failingSince) >= settings.giveUpAfter {
+      try fail(
+        job,
+        reason:
+          "gave up after \(job.attempts) attempts since \(Self.format(failingSince)) (give_up_after): \(reason)"
+      )
+      return nil
     }
-    let exponent = Double(max(0, job.attempts - 1))
+    let exponent = Double(min(30, max(0, job.attempts - 1)))
     let delay = min(settings.maxDelay, settings.baseDelay * pow(2, exponent)) * (0.5 + jitter())
     let due = max(after ?? now, now.addingTimeInterval(delay))
-    try queue.markRetry(job.id, error: reason, dueAt: due, now: now)
+    try queue.markRetry(
+      job.id, error: reason, dueAt: due, failingSince: failingSince,
+      mayHaveReachedServer: mayHaveReachedServer || job.mayHaveReachedServer, now: now)
     report.retrying.append((job, reason))
-    logger.warning("\(job.network): job \(job.id) will be retried: \(reason)")
+    logger.info("\(job.network): job \(job.id) will be retried after \(Self.format(due)): \(reason)")
+    return due
   }
 
   private func fail(_ job: Job, reason rawReason: String) throws(DeliveryError) {
     let reason = scrubbed(rawReason)
     try queue.markFailed(job.id, error: reason, now: now)
     report.failed.append((job, reason))
+  }
+
+  /// `date` as RFC 3339 in UTC, to the second.
+  public static func format(_ date: Date) -> String {
+    let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
+    var time = time_t(seconds)
+    var parts = tm()
+    gmtime_r(&time, &parts)
+    return String(
+      format: "%04d-%02d-%02dT%02d:%02d:%02dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
+      Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
   }
 }

@@ -31,13 +31,21 @@ public struct Job: Sendable, Equatable, Codable {
   public var createdAt: Date
   /// When it was sent.
   public var sentAt: Date?
+  /// When its post falls due (its date or `syndication.at`): `max_age` counts from here.
+  public var postDueAt: Date
+  /// Whether a request for it may have reached the server without an answer (a timeout, a
+  /// 5xx, a crash while sending): such a job keeps its frozen request and key for good.
+  public var mayHaveReachedServer: Bool = false
+  /// When the failures worth retrying began; it fails for good `give_up_after` later.
+  public var failingSince: Date?
 
   /// Creates a job (the queue makes them; a dry run pretends).
   public init(
     id: Int64, postID: String, postPath: String, network: String, account: String, payload: Payload,
     idempotencyKey: String, state: State, dueAt: Date, attempts: Int, lastError: String?, remoteID: String?,
-    createdAt: Date, sentAt: Date?
+    createdAt: Date, sentAt: Date?, postDueAt: Date? = nil
   ) {
+    self.postDueAt = postDueAt ?? dueAt
     self.id = id
     self.postID = postID
     self.postPath = postPath
@@ -67,7 +75,17 @@ public struct Job: Sendable, Equatable, Codable {
     case failed
     /// Cancelled by `queue cancel`.
     case cancelled
+    /// Taken back because its post changed (gone, a draft, skipped, too old…); `lastError`
+    /// says why. It comes back if the post is announced again.
+    case withdrawn
   }
+
+  /// Whether the network has not got it yet and Herald may still send it.
+  public var isPending: Bool { state == .queued || state == .sending }
+
+  /// Whether it is a post that could not be composed (recorded once, never sent): a fixed
+  /// post composes it again.
+  public var isUncomposed: Bool { state == .failed && attempts == 0 && payload.text.isEmpty }
 }
 
 /// The content of a social post, fixed when it is queued so a retry sends the same request.

@@ -6,19 +6,28 @@ public import HTTP
 public struct MastodonClient: NetworkClient {
   /// The network, as jobs name it.
   public let network = "mastodon"
-  /// The account posts go to.
-  public var account: String { server }
+  /// The account posts go to: the server, spelled one way (and the account's name, for one
+  /// of `social.accounts`).
+  public let account: String
+  /// The keys to check when the server refuses the token.
+  public let credentialKeys: String
   /// Whether a repeated request is harmless.
   public let isIdempotent = true
   private let server: String
   private let token: String
   private let visibility: String
 
-  /// A client for `server` with an access token (`write:statuses`).
-  public init(server: String, token: String, visibility: String = "public") {
-    self.server = server.hasSuffix("/") ? String(server.dropLast()) : server
+  /// A client for `server` with an access token (`write:statuses`); `visibility` is `public`
+  /// or `unlisted`. `name` and `keyPrefix` are the account's in `social.accounts`.
+  public init(
+    server: String, token: String, visibility: String = "public", name: String? = nil,
+    keyPrefix: String = "MASTODON"
+  ) {
+    self.server = AccountIdentity.normalisedURL(server)
     self.token = token
     self.visibility = visibility
+    account = AccountIdentity.make(self.server, name: name)
+    credentialKeys = "\(keyPrefix)_TOKEN (for \(keyPrefix)_URL)"
   }
 
   private struct Body: Encodable {

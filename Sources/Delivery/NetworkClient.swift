@@ -5,8 +5,14 @@ public import HTTP
 public protocol NetworkClient: Sendable {
   /// The network (`mastodon`…), as jobs name it.
   var network: String { get }
-  /// The account posts go to: a server or handle, never a secret.
+  /// The account posts go to, as an identity (`AccountIdentity`): a server or handle, never a
+  /// secret, spelled one way however the configuration spells it.
   var account: String { get }
+  /// The credential keys a refused login or token points the user to (`MASTODON_TOKEN`).
+  var credentialKeys: String { get }
+  /// A fingerprint of the credentials a login uses, for clients that log in (Bluesky): a
+  /// refused login is not tried again until it changes. Nil for clients without a login.
+  var loginFingerprint: String? { get }
   /// Whether sending the same job twice is harmless (the network dedupes by key), so a job a
   /// crash left under way can simply be sent again.
   var isIdempotent: Bool { get }
@@ -21,6 +27,8 @@ public protocol NetworkClient: Sendable {
 extension NetworkClient {
   /// Nothing to prepare.
   public func prepare(http: HTTPClient, now: Date) throws(DeliveryError) {}
+  /// No login.
+  public var loginFingerprint: String? { nil }
 }
 
 /// What became of one request.
@@ -33,12 +41,18 @@ public enum Outcome: Sendable, Equatable {
   case failed(reason: String)
   /// Rate-limited: this account waits until `until`; the job is tried again then.
   case rateLimited(until: Date, reason: String)
+  /// The credentials (or a setting, `keys`) were refused (401, 403): the account stops for
+  /// the run and its jobs wait for the fix, instead of failing one by one.
+  case unauthorized(reason: String, keys: String? = nil)
 
-  /// The usual meaning of an HTTP status that is not a success: 408, 429 and 5xx are worth
-  /// retrying; any other 4xx is final, with the server's own message.
+  /// The usual meaning of an HTTP status that is not a success: 401 and 403 refuse the
+  /// credentials; 408, 429 and 5xx are worth retrying; any other 4xx is final, with the
+  /// server's own message.
   static func failure(_ response: HTTPResponse, now: Date, message: String?) -> Outcome {
     let detail = message.map { "\(response.status): \($0)" } ?? "HTTP \(response.status)"
     switch response.status {
+    case 401, 403:
+      return .unauthorized(reason: detail)
     case 429:
       return .rateLimited(
         until: RateLimit.resetDate(response, now: now) ?? now.addingTimeInterval(900), reason: detail)

@@ -5,9 +5,13 @@ public import Foundation
 /// Schema (`PRAGMA user_version` counts the migrations applied):
 /// - `jobs`: a job per `(post_id, network, account)`, never inserted twice, so a post is
 ///   queued once whatever happens to it afterwards. `state` moves queued → sending →
-///   sent | queued (retry) | failed; `payload` and `idempotency_key` never change.
-/// - `accounts`: per network and account, when the last post went out (`min_interval`)
-///   and until when a rate limit blocks it.
+///   sent | queued (retry) | failed, and a job whose post changed is withdrawn (and comes
+///   back if the post does). `idempotency_key` never changes; `payload` is composed again
+///   from the edited post only while no request for it can have reached the server
+///   (`maybe_delivered` = 0). `account` is the account's identity (`AccountIdentity`).
+/// - `accounts`: per network and account, when the last post went out (`min_interval`),
+///   until when a rate limit blocks it, and when a login was refused (with which keys).
+/// - `meta`: the record-key clock, which never repeats a value.
 public final class Queue {
   private let database: Database
   /// The database file's name in the state folder.
@@ -41,7 +45,46 @@ public final class Queue {
       blocked_until REAL,
       PRIMARY KEY (network, account)
     );
+    """,
+    // The queue follows the blog: withdrawn jobs, the post's own due time (`max_age`), whether
+    // a request may have reached the server, when failures began (`give_up_after`), and jobs
+    // `queue retry` asked to be composed again. SQLite cannot change a CHECK: the table is
+    // rebuilt. Jobs already tried keep their frozen request: it may have reached the server.
     """
+    CREATE TABLE jobs_v2 (
+      id INTEGER PRIMARY KEY,
+      post_id TEXT NOT NULL,
+      post_path TEXT NOT NULL,
+      network TEXT NOT NULL,
+      account TEXT NOT NULL,
+      payload TEXT NOT NULL,
+      idempotency_key TEXT NOT NULL,
+      state TEXT NOT NULL
+        CHECK (state IN ('queued', 'sending', 'sent', 'failed', 'cancelled', 'withdrawn')),
+      due_at REAL NOT NULL,
+      post_due_at REAL NOT NULL,
+      attempts INTEGER NOT NULL DEFAULT 0,
+      maybe_delivered INTEGER NOT NULL DEFAULT 0,
+      failing_since REAL,
+      recheck INTEGER NOT NULL DEFAULT 0,
+      last_error TEXT,
+      remote_id TEXT,
+      created_at REAL NOT NULL,
+      updated_at REAL NOT NULL,
+      sent_at REAL,
+      UNIQUE (post_id, network, account)
+    );
+    INSERT INTO jobs_v2 (id, post_id, post_path, network, account, payload, idempotency_key, state,
+      due_at, post_due_at, attempts, maybe_delivered, last_error, remote_id, created_at, updated_at, sent_at)
+    SELECT id, post_id, post_path, network, account, payload, idempotency_key, state,
+      due_at, due_at, attempts, attempts > 0, last_error, remote_id, created_at, updated_at, sent_at FROM jobs;
+    DROP TABLE jobs;
+    ALTER TABLE jobs_v2 RENAME TO jobs;
+    CREATE INDEX jobs_by_state ON jobs (state, due_at);
+    ALTER TABLE accounts ADD COLUMN login_refused_at REAL;
+    ALTER TABLE accounts ADD COLUMN login_fingerprint TEXT;
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value REAL NOT NULL);
+    """,
   ]
 
   /// Opens the queue in `folder`, creating it (and the folder) when `create` is true.
@@ -89,6 +132,7 @@ public final class Queue {
           "the queue was written by a newer Herald (schema \(version)); upgrade Herald to use it")
       }
       for migration in Self.migrations.dropFirst(version) { try database.execute(migration) }
+      if version == 1 { try respellAccounts() }
       try database.execute("PRAGMA user_version = \(Self.migrations.count)")
     }
     // Check the whole file once per open: a damaged queue must stop the run, not lose jobs.
@@ -97,6 +141,28 @@ public final class Queue {
       throw DeliveryError(
         path: database.path,
         "the queue database is damaged; nothing was sent. Move it aside to start a new queue")
+    }
+  }
+
+  /// Queues written before accounts were identities spelled URLs as configured: give them the
+  /// one spelling, so the first run after the upgrade queues nothing twice. Where two
+  /// spellings both hold a job for one post, both stay, as history.
+  private func respellAccounts() throws(DeliveryError) {
+    for row in try database.query("SELECT DISTINCT network, account FROM jobs") {
+      guard let network = row.text("network"), let account = row.text("account") else { continue }
+      let identity: String
+      switch network {
+      case "mastodon", "x": identity = AccountIdentity.normalisedURL(account)
+      case "bluesky": identity = AccountIdentity.normalisedHandle(account)
+      default: continue
+      }
+      guard identity != account else { continue }
+      try database.query(
+        "UPDATE OR IGNORE jobs SET account = ? WHERE network = ? AND account = ?",
+        [.text(identity), .text(network), .text(account)])
+      try database.query(
+        "UPDATE OR IGNORE accounts SET account = ? WHERE network = ? AND account = ?",
+        [.text(identity), .text(network), .text(account)])
     }
   }
 
@@ -127,10 +193,15 @@ public final class Queue {
     public var payload: Payload
     /// When it falls due.
     public var dueAt: Date
+    /// Why no text could be composed for it: recorded as failed (once), never sent.
+    public var compositionError: String?
+    /// Whether it needs a record key (Bluesky): the queue chooses one that never repeats.
+    public var needsRecordKey: Bool
 
     /// Creates a job description.
     public init(
-      postID: String, postPath: String, network: String, account: String, payload: Payload, dueAt: Date
+      postID: String, postPath: String, network: String, account: String, payload: Payload, dueAt: Date,
+      compositionError: String? = nil, needsRecordKey: Bool = false
     ) {
       self.postID = postID
       self.postPath = postPath
@@ -138,6 +209,8 @@ public final class Queue {
       self.account = account
       self.payload = payload
       self.dueAt = dueAt
+      self.compositionError = compositionError
+      self.needsRecordKey = needsRecordKey
     }
   }
 
@@ -149,24 +222,48 @@ public final class Queue {
     ).isEmpty)
   }
 
-  /// Adds `job` unless one for its post, network and account exists; true when added.
+  /// Adds `job` unless one for its post, network and account exists; true when added. A job
+  /// that needs a record key gets the next value of the queue's record-key clock.
   @discardableResult
-  public func enqueue(_ job: NewJob, now: Date) throws(DeliveryError) -> Bool {
+  public func enqueue(_ job: NewJob, now: Date, clockID: UInt64 = 0) throws(DeliveryError) -> Bool {
     try database.transaction { () throws(DeliveryError) in
+      var payload = job.payload
+      if job.needsRecordKey {
+        guard !(try contains(postID: job.postID, network: job.network, account: job.account)) else {
+          return false
+        }
+        payload.recordKey = try nextRecordKey(now: now, clockID: clockID)
+      }
       try database.query(
         """
         INSERT OR IGNORE INTO jobs (post_id, post_path, network, account, payload, idempotency_key,
-          state, due_at, created_at, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)
+          state, due_at, post_due_at, last_error, created_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         [
           .text(job.postID), .text(job.postPath), .text(job.network), .text(job.account),
-          .text(try Self.encode(job.payload)), .text(UUID().uuidString.lowercased()),
-          .real(job.dueAt.timeIntervalSince1970), .real(now.timeIntervalSince1970),
-          .real(now.timeIntervalSince1970),
+          .text(try Self.encode(payload)), .text(UUID().uuidString.lowercased()),
+          .text(job.compositionError == nil ? "queued" : "failed"),
+          .real(job.dueAt.timeIntervalSince1970), .real(job.dueAt.timeIntervalSince1970),
+          job.compositionError.map(Database.Value.text) ?? .null,
+          .real(now.timeIntervalSince1970), .real(now.timeIntervalSince1970),
         ])
       return database.changes > 0
     }
+  }
+
+  /// A Bluesky record key (TID) later than every one this queue handed out before: the
+  /// microseconds of `now`, or one more than the last key's when the clock has not moved on
+  /// (or went back), so no two jobs ever share a key and `putRecord` never replaces a post.
+  private func nextRecordKey(now: Date, clockID: UInt64) throws(DeliveryError) -> String {
+    let last = try database.query("SELECT value FROM meta WHERE key = 'record_key_clock'").first?.real(
+      "value")
+    let wanted = (now.timeIntervalSince1970 * 1_000_000).rounded(.down)
+    let micros = max(wanted, (last ?? -1) + 1)
+    try database.query(
+      "INSERT INTO meta (key, value) VALUES ('record_key_clock', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      [.real(micros)])
+    return RecordKey.tid(microseconds: UInt64(max(0, micros)), clockID: clockID)
   }
 
   // MARK: - Sending
@@ -177,15 +274,16 @@ public final class Queue {
   }
 
   /// The next job to send, marked as under way in the same transaction (so no other
-  /// process can take it): the oldest due job of an account that is not `skipping`, not
-  /// rate-limited, not posted to less than `minInterval` ago, and below `maxPerRun` this run.
+  /// process can take it): the oldest due job of an account (`accountKey`) that is not
+  /// `skipping`, not rate-limited, not posted to less than `minInterval` ago, and below
+  /// `maxPerRun` this run.
   public func claimNext(
     now: Date, maxPerRun: Int, minInterval: TimeInterval, claimedThisRun: [String: Int],
     skipping: Set<String>
   ) throws(DeliveryError) -> Job? {
     try database.transaction { () throws(DeliveryError) -> Job? in
       let due = try jobs(where: "state = 'queued' AND due_at <= ?", [.real(now.timeIntervalSince1970)])
-      for job in due where !skipping.contains(job.network) {
+      for job in due where !skipping.contains(Self.accountKey(job)) {
         let limits = try accountState(network: job.network, account: job.account)
         guard
           Self.mayClaim(
@@ -206,20 +304,54 @@ public final class Queue {
   }
 
   /// The pacing rules, for real runs and dry ones alike: an account that is rate-limited, or
-  /// posted less than `minInterval` ago, or already posted `maxPerRun` times this run, waits.
+  /// posted less than `minInterval` ago, or already posted `maxPerRun` times this run (0: no
+  /// cap), waits.
   public static func mayClaim(
     _ job: Job, lastSentAt: Date?, blockedUntil: Date?, claimedThisRun: Int, now: Date, maxPerRun: Int,
     minInterval: TimeInterval
   ) -> Bool {
     if let blockedUntil, blockedUntil > now { return false }
-    if minInterval > 0, let lastSentAt, now.timeIntervalSince(lastSentAt) < minInterval { return false }
+    if minInterval > 0, let lastSentAt,
+      now.timeIntervalSince(lastSentAt) < minInterval - cronTolerance(minInterval)
+    {
+      return false
+    }
+    let perRun = maxPerRun == 0 ? Int.max : maxPerRun
     // Two posts in one run would come less than `minInterval` apart.
-    let cap = minInterval > 0 ? min(1, maxPerRun) : maxPerRun
+    let cap = minInterval > 0 ? min(1, perRun) : perRun
     return claimedThisRun < cap
+  }
+
+  /// How early a run may start against `min_interval` and still send: cron starts runs a
+  /// little late or early, and a run 9 min 59 s after the last post must not wait 10 more
+  /// minutes (`*/10` with `min_interval: 10m`). A minute, or half the interval when shorter.
+  public static func cronTolerance(_ minInterval: TimeInterval) -> TimeInterval {
+    min(60, minInterval / 2)
   }
 
   /// The key `claimedThisRun` counts by.
   public static func accountKey(_ job: Job) -> String { job.network + " " + job.account }
+
+  /// Withdraws the waiting jobs whose post fell due more than `maxAge` ago: an announcement
+  /// held back that long (by pacing, an outage, a missing account) is news no longer.
+  public func withdrawExpired(now: Date, maxAge: TimeInterval, describe: String) throws(DeliveryError)
+    -> [Job]
+  {
+    try database.transaction { () throws(DeliveryError) -> [Job] in
+      let cutoff = now.timeIntervalSince1970 - maxAge
+      let expired = try jobs(where: "state = 'queued' AND post_due_at < ?", [.real(cutoff)])
+      for job in expired {
+        try database.query(
+          "UPDATE jobs SET state = 'withdrawn', last_error = ?, updated_at = ? WHERE id = ? AND state = 'queued'",
+          [
+            .text("more than \(describe) old (max_age) before it could be sent"),
+            .real(now.timeIntervalSince1970),
+            .integer(job.id),
+          ])
+      }
+      return expired
+    }
+  }
 
   /// Hands back a claimed job that was not tried after all, as it was before.
   public func unclaim(_ id: Int64, now: Date) throws(DeliveryError) {
@@ -253,11 +385,27 @@ public final class Queue {
     }
   }
 
-  /// Puts the job back in the queue until `dueAt`, keeping its key.
-  public func markRetry(_ id: Int64, error: String, dueAt: Date, now: Date) throws(DeliveryError) {
+  /// Puts the job back in the queue until `dueAt`, keeping its key. `failingSince` starts the
+  /// `give_up_after` clock (nil for a wait that is no failure, such as a rate limit);
+  /// `mayHaveReachedServer` freezes its request for good.
+  public func markRetry(
+    _ id: Int64, error: String, dueAt: Date, failingSince: Date?, mayHaveReachedServer: Bool, now: Date
+  ) throws(DeliveryError) {
     try database.query(
-      "UPDATE jobs SET state = 'queued', last_error = ?, due_at = ?, updated_at = ? WHERE id = ?",
-      [.text(error), .real(dueAt.timeIntervalSince1970), .real(now.timeIntervalSince1970), .integer(id)])
+      """
+      UPDATE jobs SET state = 'queued', last_error = ?, due_at = ?, failing_since = COALESCE(failing_since, ?),
+        maybe_delivered = maybe_delivered OR ?, updated_at = ? WHERE id = ?
+      """,
+      [
+        .text(error), .real(dueAt.timeIntervalSince1970),
+        failingSince.map { .real($0.timeIntervalSince1970) } ?? .null,
+        .integer(mayHaveReachedServer ? 1 : 0), .real(now.timeIntervalSince1970), .integer(id),
+      ])
+  }
+
+  /// Marks a claimed job as possibly delivered: its request is about to go out again as it is.
+  public func markMaybeDelivered(_ id: Int64) throws(DeliveryError) {
+    try database.query("UPDATE jobs SET maybe_delivered = 1 WHERE id = ?", [.integer(id)])
   }
 
   /// Records a failure for good, with the server's message.
@@ -265,6 +413,41 @@ public final class Queue {
     try database.query(
       "UPDATE jobs SET state = 'failed', last_error = ?, updated_at = ? WHERE id = ?",
       [.text(error), .real(now.timeIntervalSince1970), .integer(id)])
+  }
+
+  /// Remembers that `account` refused to log in with the credentials whose fingerprint is
+  /// `fingerprint`, so Herald does not try them again (Bluesky locks accounts that do).
+  public func recordLoginRefusal(
+    network: String, account: String, fingerprint: String, at date: Date
+  ) throws(DeliveryError) {
+    try database.query(
+      """
+      INSERT INTO accounts (network, account, login_refused_at, login_fingerprint) VALUES (?, ?, ?, ?)
+      ON CONFLICT (network, account) DO UPDATE SET login_refused_at = excluded.login_refused_at,
+        login_fingerprint = excluded.login_fingerprint
+      """,
+      [.text(network), .text(account), .real(date.timeIntervalSince1970), .text(fingerprint)])
+  }
+
+  /// When `account` last refused a login, and the fingerprint of the credentials it refused.
+  public func loginRefusal(network: String, account: String) throws(DeliveryError) -> (
+    at: Date, fingerprint: String
+  )? {
+    let row = try database.query(
+      "SELECT login_refused_at, login_fingerprint FROM accounts WHERE network = ? AND account = ?",
+      [.text(network), .text(account)]
+    ).first
+    guard let at = row?.real("login_refused_at"), let fingerprint = row?.text("login_fingerprint") else {
+      return nil
+    }
+    return (Date(timeIntervalSince1970: at), fingerprint)
+  }
+
+  /// Forgets a refused login (the account logged in again).
+  public func clearLoginRefusal(network: String, account: String) throws(DeliveryError) {
+    try database.query(
+      "UPDATE accounts SET login_refused_at = NULL, login_fingerprint = NULL WHERE network = ? AND account = ?",
+      [.text(network), .text(account)])
   }
 
   /// Stops an account until `until` (a rate limit).
@@ -298,11 +481,22 @@ public final class Queue {
     try jobs(where: "1", order: "created_at DESC, id DESC")
   }
 
-  /// Puts a failed (or cancelled, or queued) job back in line to be sent now.
+  /// The job with this id.
+  public func job(_ id: Int64) throws(DeliveryError) -> Job? {
+    try jobs(where: "id = ?", [.integer(id)]).first
+  }
+
+  /// Puts a failed, cancelled, withdrawn or waiting job back in line to be sent at the next
+  /// publish, with a fresh `give_up_after`. That run checks it against its post first, and
+  /// composes it again from the post as it is unless a request for it may have reached the
+  /// server.
   public func retry(_ id: Int64, now: Date) throws(DeliveryError) -> Job {
     try change(id) { () throws(DeliveryError) in
       try database.query(
-        "UPDATE jobs SET state = 'queued', due_at = ?, updated_at = ? WHERE id = ? AND state IN ('failed', 'cancelled', 'queued')",
+        """
+        UPDATE jobs SET state = 'queued', due_at = ?, failing_since = NULL, recheck = 1, updated_at = ?
+        WHERE id = ? AND state IN ('failed', 'cancelled', 'queued', 'withdrawn')
+        """,
         [.real(now.timeIntervalSince1970), .real(now.timeIntervalSince1970), .integer(id)])
     }
   }
@@ -311,8 +505,43 @@ public final class Queue {
   public func cancel(_ id: Int64, now: Date) throws(DeliveryError) -> Job {
     try change(id) { () throws(DeliveryError) in
       try database.query(
-        "UPDATE jobs SET state = 'cancelled', updated_at = ? WHERE id = ? AND state IN ('queued', 'failed')",
+        "UPDATE jobs SET state = 'cancelled', updated_at = ? WHERE id = ? AND state IN ('queued', 'failed', 'withdrawn')",
         [.real(now.timeIntervalSince1970), .integer(id)])
+    }
+  }
+
+  // MARK: - Following the blog
+
+  /// Jobs the blog may have changed under: waiting, under way, withdrawn, or never composed.
+  public func unsettled() throws(DeliveryError) -> [Job] {
+    try jobs(where: "state IN ('queued', 'sending', 'withdrawn') OR (state = 'failed' AND attempts = 0)")
+  }
+
+  /// Whether `queue retry` left a job to be checked against its post before it is sent.
+  public func needsRecheck() throws(DeliveryError) -> Bool {
+    !(try database.query("SELECT 1 FROM jobs WHERE recheck = 1 LIMIT 1").isEmpty)
+  }
+
+  /// Writes what following the blog decided for each job (state, reason, payload, due
+  /// times), each only if the job is still as it was read: a job another process moved on
+  /// in between is left to it.
+  public func save(_ updates: [(before: Job, after: Job)], now: Date) throws(DeliveryError) {
+    try database.transaction { () throws(DeliveryError) in
+      for (before, after) in updates {
+        try database.query(
+          """
+          UPDATE jobs SET state = ?, last_error = ?, payload = ?, due_at = ?, post_due_at = ?, recheck = 0,
+            updated_at = ?
+          WHERE id = ? AND state = ?
+          """,
+          [
+            .text(after.state.rawValue), after.lastError.map(Database.Value.text) ?? .null,
+            .text(try Self.encode(after.payload)), .real(after.dueAt.timeIntervalSince1970),
+            .real(after.postDueAt.timeIntervalSince1970), .real(now.timeIntervalSince1970),
+            .integer(before.id), .text(before.state.rawValue),
+          ])
+      }
+      try database.query("UPDATE jobs SET recheck = 0 WHERE recheck = 1")
     }
   }
 
@@ -347,7 +576,7 @@ public final class Queue {
     else {
       throw DeliveryError(path: database.path, "the queue holds a job Herald cannot read; nothing was sent")
     }
-    return Job(
+    var job = Job(
       id: id, postID: row.text("post_id") ?? "", postPath: row.text("post_path") ?? "",
       network: row.text("network") ?? "", account: row.text("account") ?? "", payload: payload,
       idempotencyKey: row.text("idempotency_key") ?? "", state: state,
@@ -355,7 +584,11 @@ public final class Queue {
       attempts: Int(row.integer("attempts") ?? 0),
       lastError: row.text("last_error"), remoteID: row.text("remote_id"),
       createdAt: Date(timeIntervalSince1970: row.real("created_at") ?? 0),
-      sentAt: row.real("sent_at").map(Date.init(timeIntervalSince1970:)))
+      sentAt: row.real("sent_at").map(Date.init(timeIntervalSince1970:)),
+      postDueAt: row.real("post_due_at").map(Date.init(timeIntervalSince1970:)))
+    job.mayHaveReachedServer = (row.integer("maybe_delivered") ?? 0) != 0
+    job.failingSince = row.real("failing_since").map(Date.init(timeIntervalSince1970:))
+    return job
   }
 
   private static func encode(_ payload: Payload) throws(DeliveryError) -> String {

@@ -7,17 +7,25 @@ internal import OAuth1
 public struct XClient: NetworkClient {
   /// The network, as jobs name it.
   public let network = "x"
-  /// The account posts go to.
-  public var account: String { server }
+  /// The account posts go to: the server, spelled one way (and the account's name, for one
+  /// of `social.accounts`).
+  public let account: String
+  /// The keys to check when X refuses them.
+  public let credentialKeys: String
   /// Whether a repeated request is harmless.
   public let isIdempotent = true
   private let server: String
   private let credentials: OAuth1Credentials
 
   /// A client for `server` (`https://api.x.com`) with a user's OAuth 1.0a keys.
-  public init(server: String, consumerKey: String, consumerSecret: String, token: String, tokenSecret: String)
-  {
-    self.server = server.hasSuffix("/") ? String(server.dropLast()) : server
+  public init(
+    server: String, consumerKey: String, consumerSecret: String, token: String, tokenSecret: String,
+    name: String? = nil, keyPrefix: String = "X"
+  ) {
+    self.server = AccountIdentity.normalisedURL(server)
+    account = AccountIdentity.make(self.server, name: name)
+    credentialKeys =
+      "\(keyPrefix)_CONSUMER_KEY, \(keyPrefix)_CONSUMER_SECRET, \(keyPrefix)_ACCESS_TOKEN and \(keyPrefix)_ACCESS_TOKEN_SECRET"
     credentials = OAuth1Credentials(
       consumerKey: consumerKey, consumerSecret: consumerSecret, token: token, tokenSecret: tokenSecret)
   }

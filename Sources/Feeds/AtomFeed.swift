@@ -34,7 +34,7 @@ enum AtomFeed {
     try xml.start("feed")
     try xml.element("generator")
     let start = try xml.mark()
-    try xml.start("entry")
+    try xml.start("entry", ["xml:lang": entry.language])
     try xml.element("title", ["type": "text"], text: entry.title)
     try xml.element("link", ["rel": "alternate", "type": "text/html", "href": entry.link])
     try xml.element("id", text: entry.id)

@@ -23,6 +23,9 @@ public struct FeedEntry: Sendable, Hashable {
   public var description: String?
   /// The post file's digest: the content is rendered from the file with this digest.
   public var contentDigest: String
+  /// The post's own language (`lang`), when it names one: Atom's `xml:lang` on the entry,
+  /// JSON Feed's `language` on the item. Nil: the feed's language.
+  public var language: String?
 
   /// The entry for `post`.
   public init(post: Post) {
@@ -35,6 +38,7 @@ public struct FeedEntry: Sendable, Hashable {
     categories = post.categories
     description = post.summary
     contentDigest = post.contentDigest
+    language = post.language
   }
 
   /// The summary feeds carry: the description, else the opening of `content`.
@@ -58,7 +62,7 @@ public struct FeedEntry: Sendable, Hashable {
     var digest = FieldDigest()
     digest.add([
       id, title, link, String(published.timeIntervalSince1970), String(updated.timeIntervalSince1970),
-      author ?? "\u{0}", description ?? "\u{0}", contentDigest,
+      author ?? "\u{0}", description ?? "\u{0}", contentDigest, language ?? "\u{0}",
     ])
     digest.add(categories.map(\.label))
     return digest.bytes

@@ -52,6 +52,7 @@ enum JSONFeed {
       json.member("date_published", Timestamp.rfc3339(entry.published))
       json.member("date_modified", Timestamp.rfc3339(entry.updated))
       if let author = entry.author { json.member("authors") { json.authors([author]) } }
+      if let language = entry.language { json.member("language", language) }
       if !entry.categories.isEmpty {
         json.member("tags") { json.array(entry.categories) { json.string($0.label) } }
       }

@@ -22,7 +22,7 @@ private let clients: [any NetworkClient] = [
   WebhookClient(url: "https://hooks.example/hook", format: "slack"),
   BlueskyClient(
     service: "https://bsky.example", handle: "h.example", appPassword: "p",
-    stateFolder: URL(fileURLWithPath: "/nonexistent")),
+    stateFolder: URL(fileURLWithPath: "/nonexistent"), fingerprint: "f"),
 ]
 
 func fuzzOne(_ data: Data) {

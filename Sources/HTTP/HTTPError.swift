@@ -41,11 +41,13 @@ public struct HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
     self.message = message
   }
 
-  /// Whether trying the same request again later may work.
+  /// Whether trying the same request again later may work. A TLS failure may: a server's
+  /// expired or misissued certificate is fixed by its operator, and the posts waiting for it
+  /// should go out then (still never over an unverified connection).
   public var isRetryable: Bool {
     switch kind {
-    case .resolve, .connect, .timeout, .transport: true
-    case .invalidURL, .insecureURL, .invalidRequest, .tls, .tooLarge: false
+    case .resolve, .connect, .tls, .timeout, .transport: true
+    case .invalidURL, .insecureURL, .invalidRequest, .tooLarge: false
     }
   }
 

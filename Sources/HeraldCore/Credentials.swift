@@ -10,17 +10,30 @@ public import Posts
 /// The secrets and endpoints for the networks: a `KEY=value` file, overridden by the
 /// environment. Values are never printed: `description` names the keys only.
 public struct Credentials: Sendable, CustomStringConvertible {
-  /// Every key Herald reads.
-  public static let knownKeys: [String] = [
-    "MASTODON_URL", "MASTODON_TOKEN",
-    "BLUESKY_URL", "BLUESKY_HANDLE", "BLUESKY_APP_PASSWORD",
-    "X_URL", "X_CONSUMER_KEY", "X_CONSUMER_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET",
-    "LINKEDIN_URL", "LINKEDIN_TOKEN", "LINKEDIN_AUTHOR",
-    "WEBHOOK_URL", "WEBHOOK_FORMAT",
-    "WEBSUB_HUB",
+  /// Each network's keys, without their prefix: the default account's keys carry the
+  /// network's name (`MASTODON_TOKEN`), an account of `social.accounts` its own prefix
+  /// (`OPENSTACK_MASTODON_TOKEN`).
+  public static let networkKeys: [String: [String]] = [
+    "mastodon": ["URL", "TOKEN"],
+    "bluesky": ["URL", "HANDLE", "APP_PASSWORD"],
+    "x": ["URL", "CONSUMER_KEY", "CONSUMER_SECRET", "ACCESS_TOKEN", "ACCESS_TOKEN_SECRET"],
+    "linkedin": ["URL", "TOKEN", "AUTHOR", "VERSION"],
+    "webhook": ["URL", "FORMAT"],
   ]
 
+  /// The keys of the account whose keys start with `prefix` on `network`.
+  public static func keys(network: String, prefix: String) -> [String] {
+    (networkKeys[network] ?? []).map { prefix + "_" + $0 }
+  }
+
+  /// Every key of the default accounts, and the hub.
+  public static let knownKeys: [String] =
+    ["mastodon", "bluesky", "x", "linkedin", "webhook"].flatMap { keys(network: $0, prefix: $0.uppercased()) }
+    + ["WEBSUB_HUB"]
+
   private var values: [String: String]
+  /// Keys whose value is a webhook URL: secret, since such a URL carries its token.
+  private var webhookURLKeys: Set<String> = ["WEBHOOK_URL"]
 
   /// Credentials from a dictionary (tests, or keys already read).
   public init(_ values: [String: String] = [:]) {
@@ -36,11 +49,10 @@ public struct Credentials: Sendable, CustomStringConvertible {
   /// Every secret value, for scrubbing out of anything Herald prints. A webhook's URL is a
   /// secret too (Slack's and Discord's carry their token in the path).
   public var secrets: [String] {
-    var secrets = values.filter {
-      !$0.key.hasSuffix("_URL") && $0.key != "WEBHOOK_FORMAT" && $0.key != "BLUESKY_HANDLE"
-    }
-    .map(\.value)
-    if let webhook = values["WEBHOOK_URL"] {
+    let plain = ["_URL", "_FORMAT", "_HANDLE", "_VERSION"]
+    var secrets = values.filter { key, _ in !plain.contains { key.hasSuffix($0) } }.map(\.value)
+    for key in webhookURLKeys.sorted() {
+      guard let webhook = values[key] else { continue }
       secrets.append(webhook)
       if let path = URL(string: webhook)?.path, path.count > 1 { secrets.append(path) }
     }
@@ -49,28 +61,34 @@ public struct Credentials: Sendable, CustomStringConvertible {
   }
 
   /// Reads `--credentials PATH`, else `$HERALD_CREDENTIALS`, else `./credentials` (which may
-  /// be absent), then applies environment variables of the same names.
+  /// be absent), then applies environment variables of the same names. `accounts` are the
+  /// accounts of `social.accounts`, whose prefixed keys are read too.
   public static func load(
-    explicitPath: String?, environment: [String: String], warnings: inout [Diagnostic]
+    explicitPath: String?, environment: [String: String], accounts: [HeraldConfiguration.Account] = [],
+    warnings: inout [Diagnostic]
   ) throws(Diagnostic) -> Credentials {
     let named = explicitPath ?? environment["HERALD_CREDENTIALS"].flatMap { $0.isEmpty ? nil : $0 }
     let path = named ?? "credentials"
+    let known = knownKeys + accounts.flatMap { keys(network: $0.network, prefix: $0.credentials) }
     var values: [String: String] = [:]
     if FileManager.default.fileExists(atPath: path) {
-      values = try readFile(path, warnings: &warnings)
+      values = try readFile(path, known: Set(known), warnings: &warnings)
     } else if named != nil {
       throw Diagnostic(.error, path: path, "the credentials file does not exist")
     }
-    for key in knownKeys {
+    for key in known {
       if let value = environment[key], !value.isEmpty { values[key] = value }
     }
-    let credentials = Credentials(values)
+    var credentials = Credentials(values)
+    for account in accounts where account.network == "webhook" {
+      credentials.webhookURLKeys.insert(account.credentials + "_URL")
+    }
     try credentials.validateURLs(source: path)
     return credentials
   }
 
-  private static func readFile(_ path: String, warnings: inout [Diagnostic]) throws(Diagnostic)
-    -> [String: String]
+  private static func readFile(_ path: String, known: Set<String>, warnings: inout [Diagnostic])
+    throws(Diagnostic) -> [String: String]
   {
     var status = stat()
     guard stat(path, &status) == 0 else {
@@ -87,13 +105,13 @@ public struct Credentials: Sendable, CustomStringConvertible {
     else {
       throw Diagnostic(.error, path: path, "cannot read the credentials file as UTF-8 text")
     }
-    return try parse(text, path: path, warnings: &warnings)
+    return try parse(text, path: path, known: known, warnings: &warnings)
   }
 
   /// The `KEY=value` pairs of a credentials file's text (`export`, quotes and comments allowed).
-  public static func parse(_ text: String, path: String, warnings: inout [Diagnostic]) throws(Diagnostic)
-    -> [String: String]
-  {
+  public static func parse(
+    _ text: String, path: String, known: Set<String> = Set(knownKeys), warnings: inout [Diagnostic]
+  ) throws(Diagnostic) -> [String: String] {
     var values: [String: String] = [:]
     for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
       var line = rawLine.trimmingCharacters(in: .whitespaces.union(CharacterSet(charactersIn: "\r")))
@@ -108,7 +126,7 @@ public struct Credentials: Sendable, CustomStringConvertible {
       if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first {
         value = String(value.dropFirst().dropLast())
       }
-      guard knownKeys.contains(key) else {
+      guard known.contains(key) else {
         warnings.append(Diagnostic(.warning, path: path, line: index + 1, "unknown key '\(key)' is ignored"))
         continue
       }
@@ -119,8 +137,8 @@ public struct Credentials: Sendable, CustomStringConvertible {
 
   /// Every `*_URL` and the hub must be `https://`, except on a loopback host.
   private func validateURLs(source: String) throws(Diagnostic) {
-    for key in Self.knownKeys where key.hasSuffix("_URL") || key == "WEBSUB_HUB" {
-      guard let value = values[key] else { continue }
+    for (key, value) in values.sorted(by: { $0.key < $1.key })
+    where key.hasSuffix("_URL") || key == "WEBSUB_HUB" {
       guard Self.isAllowedEndpoint(value) else {
         throw Diagnostic(
           .error, path: source,

@@ -21,6 +21,9 @@ public struct HeraldConfiguration: Sendable {
   public var feedLimit: Int
   /// The social settings (`social`).
   public var social: Social
+  /// How long failures worth retrying go on before a job fails for good
+  /// (`delivery.give_up_after`).
+  public var giveUpAfter: TimeInterval = 86_400
   /// The longest a request to a network may take (`http.timeout`).
   public var httpTimeout: TimeInterval = 30
   /// The longest connecting to a network may take (`http.connect_timeout`).
@@ -73,6 +76,26 @@ public struct HeraldConfiguration: Sendable {
     public var categoryHashtags: [String: String] = [:]
     /// The Mastodon server's limit (instances differ).
     public var mastodonLimit: Int = 500
+    /// Who sees Mastodon posts: `public` or `unlisted` (`mastodon_visibility`).
+    public var mastodonVisibility = "public"
+    /// More accounts than one per network (`accounts`), each routed by category.
+    public var accounts: [Account] = []
+  }
+
+  /// An account named in `social.accounts`: its network, the prefix of its credential keys,
+  /// and the categories whose posts it announces.
+  public struct Account: Sendable, Equatable {
+    /// The name the user chose (`openstack`).
+    public var name: String
+    /// The network (`mastodon`…).
+    public var network: String
+    /// The prefix its keys carry instead of the network's (`OPENSTACK_MASTODON` for
+    /// `OPENSTACK_MASTODON_URL`).
+    public var credentials: String
+    /// The categories (labels or values, lowercased) whose posts go to it; empty: every post.
+    public var categories: [String]
+    /// The line of its name in the configuration.
+    public var line: Int?
   }
 
   /// The settings `PostReader` needs.
@@ -86,7 +109,7 @@ public struct HeraldConfiguration: Sendable {
 
 extension HeraldConfiguration {
   private static let knownKeys: Set<String> = [
-    "site", "posts", "output", "state", "hidden_posts", "feeds", "social", "http",
+    "site", "posts", "output", "state", "hidden_posts", "feeds", "social", "http", "delivery",
   ]
 
   /// Reads the configuration at `path`; problems that do not stop Herald go to `warnings`.
@@ -139,10 +162,17 @@ extension HeraldConfiguration {
       feedLimit: limit,
       social: try readSocial(try root.mapping("social"), site: site, path: path))
     if let http = try root.mapping("http") {
-      if let timeout = try duration(http, "timeout"), timeout > 0 { configuration.httpTimeout = timeout }
-      if let connect = try duration(http, "connect_timeout"), connect > 0 {
+      if let timeout = try positiveDuration(http, "timeout", in: "http") {
+        configuration.httpTimeout = timeout
+      }
+      if let connect = try positiveDuration(http, "connect_timeout", in: "http") {
         configuration.httpConnectTimeout = connect
       }
+    }
+    if let delivery = try root.mapping("delivery"),
+      let giveUp = try positiveDuration(delivery, "give_up_after", in: "delivery")
+    {
+      configuration.giveUpAfter = giveUp
     }
     configuration.sourceDigest = PostReader.digest(data)
     return configuration
@@ -206,7 +236,7 @@ extension HeraldConfiguration {
           "'social.announce_since' is invalid: \(error.reason)")
       }
     }
-    if let maxAge = try duration(fields, "max_age") { social.maxAge = maxAge }
+    if let maxAge = try positiveDuration(fields, "max_age", in: "social") { social.maxAge = maxAge }
     if let interval = try duration(fields, "min_interval") { social.minInterval = interval }
     if let mastodonLimit = try fields.int("mastodon_limit") {
       guard mastodonLimit > 0 else {
@@ -235,6 +265,15 @@ extension HeraldConfiguration {
         social.categoryHashtags[label.lowercased()] = tag.hasPrefix("#") ? tag : "#" + tag
       }
     }
+    if let visibility = try fields.string("mastodon_visibility") {
+      guard ["public", "unlisted"].contains(visibility) else {
+        throw Diagnostic(
+          .error, path: path, line: fields.line(of: "mastodon_visibility"),
+          "'social.mastodon_visibility' must be public or unlisted, not '\(visibility)'")
+      }
+      social.mastodonVisibility = visibility
+    }
+    if let accounts = try fields.mapping("accounts") { social.accounts = try readAccounts(accounts) }
     if let maxPerRun = try fields.int("max_per_run") {
       guard maxPerRun >= 0 else {
         throw Diagnostic(
@@ -245,18 +284,87 @@ extension HeraldConfiguration {
     return social
   }
 
-  /// `90s`, `10m`, `12h`, `7d`, `2w`, or a number of seconds.
+  /// `social.accounts`: each a mapping with `network`, `credentials` and `categories`.
+  private static func readAccounts(_ accounts: YAMLMapping) throws(Diagnostic) -> [Account] {
+    var result: [Account] = []
+    var prefixes: [String: String] = [:]
+    for name in accounts.keys {
+      let line = accounts.line(of: name)
+      guard name.wholeMatch(of: /[A-Za-z0-9][A-Za-z0-9_-]{0,40}/) != nil else {
+        throw Diagnostic(
+          .error, path: accounts.path, line: line,
+          "'social.accounts.\(name)': an account name is letters, digits, '-' and '_'")
+      }
+      guard let fields = try accounts.mapping(name) else { continue }
+      guard let network = try fields.string("network") else {
+        throw Diagnostic(
+          .error, path: accounts.path, line: line, "'social.accounts.\(name)' needs a 'network'")
+      }
+      guard PostReader.syndicationNetworks.contains(network) else {
+        throw Diagnostic(
+          .error, path: accounts.path, line: fields.line(of: "network"),
+          "'social.accounts.\(name).network' is not a network (\(PostReader.syndicationNetworks.joined(separator: ", ")))"
+        )
+      }
+      let credentials =
+        try fields.string("credentials")
+        ?? (name.uppercased().replacingOccurrences(of: "-", with: "_") + "_" + network.uppercased())
+      guard credentials.wholeMatch(of: /[A-Z][A-Z0-9_]*/) != nil else {
+        throw Diagnostic(
+          .error, path: accounts.path, line: fields.line(of: "credentials"),
+          "'social.accounts.\(name).credentials' must be a key prefix like OPENSTACK_MASTODON, not '\(credentials)'"
+        )
+      }
+      guard credentials != network.uppercased() else {
+        throw Diagnostic(
+          .error, path: accounts.path, line: fields.line(of: "credentials"),
+          "'social.accounts.\(name).credentials' is the default account's prefix; choose another")
+      }
+      if let other = prefixes[credentials] {
+        throw Diagnostic(
+          .error, path: accounts.path, line: fields.line(of: "credentials"),
+          "'social.accounts.\(name).credentials' is already the prefix of account '\(other)'")
+      }
+      prefixes[credentials] = name
+      let categories = try fields.strings("categories") ?? []
+      result.append(
+        Account(
+          name: name, network: network, credentials: credentials,
+          categories: categories.map { $0.lowercased() }, line: line))
+    }
+    return result
+  }
+
+  /// A duration that must be longer than zero (a timeout, an age).
+  static func positiveDuration(_ fields: YAMLMapping, _ key: String, in block: String) throws(Diagnostic)
+    -> TimeInterval?
+  {
+    guard let value = try duration(fields, key) else { return nil }
+    guard value > 0 else {
+      throw Diagnostic(
+        .error, path: fields.path, line: fields.line(of: key), "'\(block).\(key)' must be longer than 0s")
+    }
+    return value
+  }
+
+  /// `90s`, `10m`, `12h`, `7d`, `2w`: a number and its unit. A bare number is an error, not
+  /// seconds: `max_age: 7` meaning seven seconds would be nobody's intent.
   static func duration(_ fields: YAMLMapping, _ key: String) throws(Diagnostic) -> TimeInterval? {
     guard let text = try fields.string(key)?.trimmingCharacters(in: .whitespaces) else { return nil }
     let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800]
-    let unit = text.last.flatMap { units[$0] }
-    let number = unit == nil ? text : String(text.dropLast())
-    guard let value = Double(number), value >= 0, value.isFinite else {
+    guard let unit = text.last.flatMap({ units[$0] }) else {
+      let hint =
+        Double(text).map { _ in " (add a unit: \(text)s, \(text)m, \(text)h, \(text)d or \(text)w)" } ?? ""
       throw Diagnostic(
         .error, path: fields.path, line: fields.line(of: key),
-        "'\(key)' must be a duration like 10m, 12h or 7d, not '\(text)'")
+        "'\(key)' must be a duration like 30s, 10m, 12h or 7d, not '\(text)'\(hint)")
     }
-    return value * (unit ?? 1)
+    guard let value = Double(text.dropLast()), value >= 0, value.isFinite else {
+      throw Diagnostic(
+        .error, path: fields.path, line: fields.line(of: key),
+        "'\(key)' must be a duration like 30s, 10m, 12h or 7d, not '\(text)'")
+    }
+    return value * unit
   }
 
   private static func absoluteURL(_ raw: String, key: String, in fields: YAMLMapping) throws(Diagnostic)

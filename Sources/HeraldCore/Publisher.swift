@@ -25,8 +25,11 @@ public struct Publisher {
     public var feedsToWrite: [String] = []
     /// Jobs queued this run (dry: that would be).
     public var queued: [Queue.NewJob] = []
-    /// Posts whose social post cannot be made, one diagnostic each.
+    /// Posts whose social post cannot be made, one diagnostic each (once: the run that
+    /// records it in the queue).
     public var problems: [Diagnostic] = []
+    /// Waiting jobs the blog changed under: withdrawn, rescheduled, composed again.
+    public var reconciled: [(job: Job, note: String)] = []
     /// The delivery.
     public var delivery = Dispatcher.Report()
     /// Requests a dry run would send, in order.
@@ -49,37 +52,9 @@ public struct Publisher {
         userAgent: "Herald/\(HeraldVersion.current)"))
   }
 
-  /// The clients of the networks that are on.
-  public func clients() -> [any NetworkClient] {
-    Self.clients(configuration, credentials: credentials)
-  }
-
-  /// The clients of the networks `credentials` turn on.
-  static func clients(_ configuration: HeraldConfiguration, credentials: Credentials) -> [any NetworkClient] {
-    let planner = SocialPlanner(configuration: configuration, credentials: credentials)
-    return planner.enabledNetworks.compactMap { network -> (any NetworkClient)? in
-      switch network {
-      case .mastodon:
-        MastodonClient(server: credentials["MASTODON_URL"]!, token: credentials["MASTODON_TOKEN"]!)
-      case .bluesky:
-        BlueskyClient(
-          service: credentials["BLUESKY_URL"] ?? "https://bsky.social",
-          handle: credentials["BLUESKY_HANDLE"]!,
-          appPassword: credentials["BLUESKY_APP_PASSWORD"]!, stateFolder: configuration.state.url)
-      case .x:
-        XClient(
-          server: credentials["X_URL"] ?? "https://api.x.com", consumerKey: credentials["X_CONSUMER_KEY"]!,
-          consumerSecret: credentials["X_CONSUMER_SECRET"]!, token: credentials["X_ACCESS_TOKEN"]!,
-          tokenSecret: credentials["X_ACCESS_TOKEN_SECRET"]!)
-      case .linkedin:
-        LinkedInClient(
-          server: credentials["LINKEDIN_URL"] ?? "https://api.linkedin.com",
-          token: credentials["LINKEDIN_TOKEN"]!,
-          author: credentials["LINKEDIN_AUTHOR"]!)
-      case .webhook:
-        WebhookClient(url: credentials["WEBHOOK_URL"]!, format: credentials["WEBHOOK_FORMAT"] ?? "json")
-      }
-    }
+  /// The accounts that are on, each with its client.
+  public func accounts() -> [SocialAccount] {
+    SocialAccount.configured(configuration, credentials: credentials)
   }
 
   /// Publishes for real: the caller holds the `PublishLock`. With a `session`, the run is
@@ -90,20 +65,32 @@ public struct Publisher {
       workspace, credentials: credentials, now: now, logger: logger, session: session)
     report.build = build
     CrashPoint.feedsBuilt.reached()
-    let clients = clients()
+    let accounts = accounts()
+    let clients = accounts.map(\.client)
     let queue = try Queue(folder: configuration.state.url, displayPath: configuration.state.displayPath)
+    let changes = reconciler(accounts).review(try queue.unsettled(), posts: workspace.posts)
+    try queue.save(changes.map { ($0.before, $0.after) }, now: now)
+    for change in changes {
+      report.reconciled.append((change.after, change.note))
+      logger.notice("\(change.after.network): job \(change.after.id) \(change.note)")
+    }
     var quietUntil = Double.greatestFiniteMagnitude
-    for job in newJobs(clients: clients, queue: queue, problems: &report.problems, quietUntil: &quietUntil) {
-      if try queue.enqueue(job, now: now) {
-        report.queued.append(job)
-        logger.info("queued \(job.network) post for \(job.payload.permalink)")
+    let clockID = UInt64.random(in: 0..<1024)
+    for job in newJobs(accounts: accounts, queue: queue, quietUntil: &quietUntil) {
+      if try queue.enqueue(job, now: now, clockID: clockID) {
+        if let error = job.compositionError {
+          report.problems.append(Diagnostic(.error, path: displayPath(job), error))
+        } else {
+          report.queued.append(job)
+          logger.info("queued \(job.network) post for \(job.payload.permalink)")
+        }
       }
     }
     CrashPoint.queued.reached()
     if let session {
       session.stamp(
         "publish", extra: Self.socialInputs(configuration, credentials: credentials, clients: clients),
-        workspace: workspace, report: build, problems: report.problems, until: quietUntil)
+        workspace: workspace, report: build, problems: [], until: quietUntil)
     }
     report.delivery = try deliver(queue: queue, clients: clients)
     if let hub = credentials["WEBSUB_HUB"], let written = report.build?.outcome.written {
@@ -116,15 +103,16 @@ public struct Publisher {
   /// what it reported then, and the queue's due jobs sent. Nil when a whole run is needed.
   public static func quietRun(session: BuildSession) throws -> Report? {
     let configuration = session.configuration
-    let clients = clients(configuration, credentials: session.credentials)
+    let clients = SocialAccount.configured(configuration, credentials: session.credentials).map(\.client)
     guard
       let stamp = session.reusableStamp(
         "publish", extra: socialInputs(configuration, credentials: session.credentials, clients: clients))
     else { return nil }
     let queue = try Queue(folder: configuration.state.url, displayPath: configuration.state.displayPath)
+    // `queue retry` asked for a job to be checked against its post: that needs the posts.
+    guard !(try queue.needsRecheck()) else { return nil }
     var report = Report()
     report.build = stamp.report.build
-    report.problems = stamp.report.socialProblems
     let publisher = Publisher(
       workspace: Workspace(
         configuration: configuration, posts: [], diagnostics: [], registry: EntryIDRegistry()),
@@ -146,13 +134,27 @@ public struct Publisher {
 
   /// Sends the queue's due jobs.
   private func deliver(queue: Queue, clients: [any NetworkClient]) throws -> Dispatcher.Report {
-    let social = configuration.social
     var jitter = SystemRandomNumberGenerator()
     return try Dispatcher(
-      queue: queue, clients: clients, http: http,
-      settings: .init(maxPerRun: social.maxPerRun, minInterval: social.minInterval), now: now,
+      queue: queue, clients: clients, http: http, settings: Self.dispatchSettings(configuration), now: now,
       jitter: { Double.random(in: 0..<1, using: &jitter) }, logger: logger, secrets: credentials.secrets
     ).run()
+  }
+
+  private static func dispatchSettings(_ configuration: HeraldConfiguration) -> Dispatcher.Settings {
+    let social = configuration.social
+    var settings = Dispatcher.Settings(maxPerRun: social.maxPerRun, minInterval: social.minInterval)
+    settings.maxAge = social.maxAge
+    settings.maxAgeText = SocialPlanner.describe(social.maxAge)
+    settings.giveUpAfter = configuration.giveUpAfter
+    return settings
+  }
+
+  private func reconciler(_ accounts: [SocialAccount]) -> QueueReconciler {
+    QueueReconciler(
+      configuration: configuration,
+      planner: SocialPlanner(configuration: configuration, credentials: credentials),
+      accounts: accounts, now: now)
   }
 
   /// Decides everything a run would do, and changes nothing: no file, no queue, no request.
@@ -171,31 +173,38 @@ public struct Publisher {
     ).changes(
       stale, of: plan, site: site, content: ContentSource(workspace: workspace, published: published).content)
 
-    let clients = clients()
+    let accounts = accounts()
     let queue = try Queue.existing(
       folder: configuration.state.url, displayPath: configuration.state.displayPath)
+    let (jobs, changes) = try reviewed(queue: queue, accounts: accounts)
+    report.reconciled = changes.map { ($0.after, $0.note) }
     var quietUntil = Double.greatestFiniteMagnitude
-    report.queued = newJobs(
-      clients: clients, queue: queue, problems: &report.problems, quietUntil: &quietUntil)
+    let new = newJobs(accounts: accounts, queue: queue, quietUntil: &quietUntil)
+    report.queued = new.filter { $0.compositionError == nil }
+    report.problems = new.compactMap { job in
+      job.compositionError.map { Diagnostic(.error, path: displayPath(job), $0) }
+    }
     // What a real run would claim: jobs already due in the queue (and any a crash left under
     // way), then the new ones, under the same pacing rules.
-    let waiting =
-      try queue?.all().filter { $0.state == .sending || $0.state == .queued && $0.dueAt <= now } ?? []
-    let new = report.queued.enumerated().map { index, job in
+    let social = configuration.social
+    let waiting = jobs.filter {
+      $0.state == .sending
+        || $0.state == .queued && $0.dueAt <= now && now.timeIntervalSince($0.postDueAt) <= social.maxAge
+    }
+    let fresh = report.queued.enumerated().map { index, job in
       Job(
         id: -Int64(index + 1), postID: job.postID, postPath: job.postPath, network: job.network,
-        account: job.account,
-        payload: job.payload, idempotencyKey: "(chosen when queued)", state: .queued, dueAt: job.dueAt,
-        attempts: 0,
-        lastError: nil, remoteID: nil, createdAt: now, sentAt: nil)
+        account: job.account, payload: job.payload, idempotencyKey: "(chosen when queued)", state: .queued,
+        dueAt: job.dueAt, attempts: 0, lastError: nil, remoteID: nil, createdAt: now, sentAt: nil)
     }
-    let social = configuration.social
     var claimed: [String: Int] = [:]
-    for job in waiting.sorted(by: { $0.dueAt < $1.dueAt }) + new {
-      guard let client = clients.first(where: { $0.network == job.network && $0.account == job.account })
-      else {
-        continue
-      }
+    for job in waiting.sorted(by: { $0.dueAt < $1.dueAt }) + fresh {
+      guard
+        let client = accounts.first(where: {
+          $0.network.rawValue == job.network && $0.client.account == job.account
+        })?
+        .client
+      else { continue }
       let limits = try queue?.accountState(network: job.network, account: job.account)
       let key = Queue.accountKey(job)
       guard
@@ -206,7 +215,11 @@ public struct Publisher {
             minInterval: social.minInterval)
       else { continue }
       claimed[key, default: 0] += 1
-      report.requests.append(try client.request(for: job, now: now))
+      var shown = job
+      if shown.network == "bluesky", shown.payload.recordKey == nil {
+        shown.payload.recordKey = "(chosen when queued)"
+      }
+      report.requests.append(try client.request(for: shown, now: now))
     }
     if let hub = credentials["WEBSUB_HUB"], !report.feedsToWrite.isEmpty {
       report.requests += pingRequests(hub: hub, changed: report.feedsToWrite)
@@ -214,51 +227,74 @@ public struct Publisher {
     return report
   }
 
-  /// The jobs due now that were never queued, each composed and frozen. `quietUntil` is
+  /// The queue's jobs as the next run will find them once it has checked them against the
+  /// posts (withdrawn, rescheduled, composed again), without changing the queue: what
+  /// `preview` and `--dry-run` show.
+  public func queueAsNextRunSeesIt() throws -> [Job] {
+    let queue = try Queue.existing(
+      folder: configuration.state.url, displayPath: configuration.state.displayPath)
+    return try reviewed(queue: queue, accounts: accounts()).jobs
+  }
+
+  private func reviewed(queue: Queue?, accounts: [SocialAccount]) throws -> (
+    jobs: [Job], changes: [QueueReconciler.Change]
+  ) {
+    let jobs = try queue?.all() ?? []
+    let changes = reconciler(accounts).review(jobs.filter(Self.isUnsettled), posts: workspace.posts)
+    let changed = Dictionary(changes.map { ($0.after.id, $0.after) }, uniquingKeysWith: { first, _ in first })
+    return (jobs.map { changed[$0.id] ?? $0 }, changes)
+  }
+
+  /// A job's post file as diagnostics name it.
+  private func displayPath(_ job: Queue.NewJob) -> String {
+    configuration.posts.displayPath + "/" + job.postPath
+  }
+
+  /// Jobs the blog may have changed under, as `Queue.unsettled` selects them.
+  private static func isUnsettled(_ job: Job) -> Bool {
+    [.queued, .sending, .withdrawn].contains(job.state) || job.state == .failed && job.attempts == 0
+  }
+
+  /// The jobs due now that were never queued, each composed and frozen; a post that cannot
+  /// be composed for an account becomes a job that records why (once). `quietUntil` is
   /// lowered to the first instant a job falls due after now.
   private func newJobs(
-    clients: [any NetworkClient], queue: Queue?, problems: inout [Diagnostic], quietUntil: inout Double
+    accounts: [SocialAccount], queue: Queue?, quietUntil: inout Double
   ) -> [Queue.NewJob] {
     let planner = SocialPlanner(configuration: configuration, credentials: credentials)
     var jobs: [Queue.NewJob] = []
-    var generator = SystemRandomNumberGenerator()
     for post in workspace.posts {
-      for client in clients {
-        guard let network = Network(rawValue: client.network),
-          case .at(let due) = planner.schedule(post, network: network, now: now)
-        else { continue }
+      for account in accounts where account.announces(post) {
+        guard case .at(let due) = planner.schedule(post, network: account.network, now: now) else { continue }
         guard due <= now else {
           quietUntil = min(quietUntil, due.timeIntervalSince1970)
           continue
         }
-        if (try? queue?.contains(postID: post.id, network: client.network, account: client.account)) == true {
+        let network = account.network.rawValue
+        if (try? queue?.contains(postID: post.id, network: network, account: account.client.account)) == true
+        {
           continue
         }
-        guard let plan = planner.plans(for: post, networks: [network], now: now).first else { continue }
+        let plan = planner.plan(for: post, account: account, now: now)
+        var job = Queue.NewJob(
+          postID: post.id, postPath: post.source.relativePath, network: network,
+          account: account.client.account,
+          payload: Payload(
+            text: "", permalink: post.permalink, title: post.title, summary: post.summary, language: nil,
+            facetsJSON: nil, recordKey: nil, createdAt: Timestamp.rfc3339(now)),
+          dueAt: due, needsRecordKey: account.network == .bluesky)
         switch plan.post {
-        case .failure(let error):
-          problems.append(Diagnostic(.error, path: post.source.displayPath, "\(plan.networkName): \(error)"))
+        case .failure:
+          job.compositionError = plan.compositionError
         case .success(let composed):
-          let payload = Payload(
-            text: composed.text, permalink: post.permalink, title: post.title, summary: post.summary,
-            language: configuration.site.language,
-            facetsJSON: network == .bluesky ? Self.facetsJSON(composed) : nil,
-            recordKey: network == .bluesky
-              ? BlueskyClient.recordKey(at: now, clockID: UInt64.random(in: 0..<1024, using: &generator))
-              : nil,
+          job.payload = QueueReconciler.payload(
+            post: post, network: account.network, composed: composed, configuration: configuration,
             createdAt: Timestamp.rfc3339(now))
-          jobs.append(
-            Queue.NewJob(
-              postID: post.id, postPath: post.source.relativePath, network: client.network,
-              account: client.account, payload: payload, dueAt: due))
         }
+        jobs.append(job)
       }
     }
     return jobs
-  }
-
-  private static func facetsJSON(_ composed: ComposedPost) -> String? {
-    composed.facets.isEmpty ? nil : Facet.jsonString(composed.facets)
   }
 
   /// Tells the hub which feeds changed (WebSub `hub.mode=publish`); a failure is a warning.

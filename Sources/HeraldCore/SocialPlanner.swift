@@ -15,6 +15,13 @@ public struct SocialPlan: Sendable {
   /// When it goes out.
   public var schedule: Schedule
 
+  /// Why no text fits, in words that name the network once.
+  public var compositionError: String? {
+    guard case .failure(let error) = post else { return nil }
+    let text = error.description
+    return text.hasPrefix(networkName + ":") ? text : "\(networkName): \(text)"
+  }
+
   /// When a social post goes out.
   public enum Schedule: Sendable, Equatable {
     /// At this instant (or at the first run after it).
@@ -42,30 +49,32 @@ public struct SocialPlanner: Sendable {
     self.credentials = credentials
   }
 
-  /// The networks whose credentials are present.
+  /// The networks with at least one account whose credentials are present.
   public var enabledNetworks: [Network] {
-    Network.allCases.filter { network in
-      requiredKeys(network).allSatisfy { credentials[$0] != nil }
-    }
+    let on = Set(SocialAccount.configured(configuration, credentials: credentials).map(\.network))
+    return Network.allCases.filter(on.contains)
   }
 
-  private func requiredKeys(_ network: Network) -> [String] {
-    switch network {
-    case .mastodon: ["MASTODON_URL", "MASTODON_TOKEN"]
-    case .bluesky: ["BLUESKY_HANDLE", "BLUESKY_APP_PASSWORD"]
-    case .x: ["X_CONSUMER_KEY", "X_CONSUMER_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET"]
-    case .linkedin: ["LINKEDIN_TOKEN", "LINKEDIN_AUTHOR"]
-    case .webhook: ["WEBHOOK_URL"]
-    }
-  }
-
-  /// How `network` counts, as configured.
-  public func profile(for network: Network) -> NetworkProfile {
+  /// How `network` counts, as configured; a webhook's format is its account's (`prefix`).
+  public func profile(for network: Network, prefix: String? = nil) -> NetworkProfile {
     switch network {
     case .mastodon: .mastodon(limit: configuration.social.mastodonLimit)
-    case .webhook: .webhook(WebhookFormat(rawValue: credentials["WEBHOOK_FORMAT"] ?? "") ?? .json)
+    case .webhook:
+      .webhook(WebhookFormat(rawValue: credentials[(prefix ?? "WEBHOOK") + "_FORMAT"] ?? "") ?? .json)
     default: .standard(for: network)
     }
+  }
+
+  /// The social post of `post` for one account, as it stands at `now`.
+  public func plan(for post: Post, account: SocialAccount, now: Date) -> SocialPlan {
+    let profile = profile(for: account.network, prefix: account.prefix)
+    let schedule: SocialPlan.Schedule =
+      account.announces(post)
+      ? schedule(post, network: account.network, now: now)
+      : .never("not in the categories of \(account.label)")
+    return SocialPlan(
+      network: account.network, networkName: profile.name, limit: profile.limit,
+      post: compose(post, profile: profile), schedule: schedule)
   }
 
   /// The social posts of `post` on `networks`, as they stand at `now`.

@@ -42,6 +42,8 @@ public struct Post: Sendable, Hashable {
   public var contentDigest: String
   /// Lines of interesting keys, for pointing diagnostics at them.
   public var lines: KeyLines
+  /// The post's language (`lang`, a BCP 47 tag) when it names one; else the site's.
+  public var language: String? = nil
 
   /// The file a post was read from.
   public struct Source: Sendable, Hashable {

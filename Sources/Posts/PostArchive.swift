@@ -5,7 +5,7 @@ internal import Foundation
 /// parsing the file's YAML again.
 public enum PostArchive {
   /// Bumped whenever the layout below changes; an archive of another version is not read.
-  static let version: UInt8 = 1
+  static let version: UInt8 = 2
 
   /// `post` and `diagnostics` as bytes.
   public static func encode(post: Post?, diagnostics: [Diagnostic]) -> [UInt8] {
@@ -54,6 +54,7 @@ public enum PostArchive {
     writer.optionalInt(post.lines.date)
     writer.optionalInt(post.lines.permalink)
     writer.optionalInt(post.lines.id)
+    writer.optionalString(post.language)
     return writer.bytes
   }
 
@@ -101,12 +102,14 @@ public enum PostArchive {
     let contentDigest = reader.string()
     let lines = Post.KeyLines(
       date: reader.optionalInt(), permalink: reader.optionalInt(), id: reader.optionalInt())
+    let language = reader.optionalString()
     guard !reader.failed, reader.isAtEnd else { return nil }
     let post = Post(
       source: source, slug: slug, title: title, date: date, updated: updated, author: author,
       categories: categories, isHidden: flags & 1 != 0, isDraft: flags & 2 != 0, templateKey: templateKey,
       seoTitle: seoTitle, summary: summary, permalink: permalink, id: id, pinnedID: pinnedID,
-      twitterUsername: twitterUsername, syndication: syndication, contentDigest: contentDigest, lines: lines)
+      twitterUsername: twitterUsername, syndication: syndication, contentDigest: contentDigest, lines: lines,
+      language: language)
     return (post, diagnostics)
   }
 }

@@ -87,6 +87,18 @@ public struct PostReader: Sendable {
 
     let pinnedID = try fields.string("id").map { $0.trimmingWhitespace() }
       .flatMap { $0.isEmpty ? nil : $0 }
+    let language = try fields.string("lang").flatMap { raw -> String? in
+      let tag = raw.trimmingWhitespace()
+      guard !tag.isEmpty else { return nil }
+      guard tag.wholeMatch(of: /[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*/) != nil else {
+        warnings.append(
+          Diagnostic(
+            .warning, path: path, line: fields.line(of: "lang"),
+            "'lang' (\(raw)) is not a language tag like en or pt-BR; the site's language is used"))
+        return nil
+      }
+      return tag
+    }
 
     return Post(
       source: source,
@@ -109,7 +121,8 @@ public struct PostReader: Sendable {
       syndication: try syndication(fields, warnings: &warnings),
       contentDigest: digest ?? Self.digest(data),
       lines: Post.KeyLines(
-        date: fields.line(of: "date"), permalink: permalinkLine, id: fields.line(of: "id"))
+        date: fields.line(of: "date"), permalink: permalinkLine, id: fields.line(of: "id")),
+      language: language
     )
   }
 

@@ -103,6 +103,17 @@ public struct YAMLMapping {
     return try YAMLMapping(node: value, path: path, offset: lineOffset, what: "'\(key)'")
   }
 
+  /// A list of plain values (a single value is a list of one); an item that is no plain
+  /// value is an error naming its line.
+  public func strings(_ key: String) throws(Diagnostic) -> [String]? {
+    try list(key) { item throws(Diagnostic) -> String in
+      guard let text = item.string else {
+        throw Diagnostic(.error, path: path, line: item.line, "'\(key)' must list names, not \(item.kind)")
+      }
+      return text
+    }
+  }
+
   /// A list whose items are read by `read`; a single item is accepted as a list of one.
   func list<T>(
     _ key: String, _ read: (YAMLValue) throws(Diagnostic) -> T

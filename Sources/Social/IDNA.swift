@@ -1,13 +1,14 @@
 import Foundation
 
-/// The parts of IDNA 2003 `ToASCII` that decide whether twitter-text accepts a host.
+/// The parts of IDNA 2003 `ToASCII` that decide whether twitter-text accepts a host, and
+/// that give an account's server one spelling.
 ///
 /// twitter-text (Java `IDN.toASCII`, Ruby `Idna.toASCII`) rejects a URL whose host has a
 /// label longer than 63 characters once punycoded, or a non-ASCII label that already starts
 /// with `xn--`; the host's punycoded length also counts toward the 4,096-character URL cap.
-enum IDNA {
+public enum IDNA {
   /// The ASCII form of `host`, or nil where `ToASCII` would fail.
-  static func toASCII(_ host: String) -> String? {
+  public static func toASCII(_ host: String) -> String? {
     var labels: [String] = []
     let scalars = host.unicodeScalars
     // Split on scalars, not Characters: a combining mark after a dot must not hide it.

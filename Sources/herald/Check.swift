@@ -10,10 +10,22 @@ struct Check: ParsableCommand {
   @OptionGroup var options: GlobalOptions
 
   func run() throws {
-    let (console, configuration, _) = try options.setUp()
+    let (console, configuration, credentials) = try options.setUp()
     let workspace = try Workspace.load(configuration, logger: options.logger(console: console))
     workspace.diagnostics.forEach(console.report)
     let now = options.instant
+    // Posts an account will announce but no text fits: publish reports each once.
+    let planner = SocialPlanner(configuration: configuration, credentials: credentials)
+    var uncomposable = 0
+    let accounts = SocialAccount.configured(configuration, credentials: credentials)
+    for post in workspace.posts {
+      for account in accounts {
+        let plan = planner.plan(for: post, account: account, now: now)
+        guard plan.schedule.date != nil, let error = plan.compositionError else { continue }
+        console.report(Diagnostic(.error, path: post.source.displayPath, error))
+        uncomposable += 1
+      }
+    }
     let counts = Dictionary(grouping: workspace.posts) {
       $0.status(at: now, hiddenPosts: configuration.hiddenPosts)
     }.mapValues(\.count)
@@ -22,6 +34,6 @@ struct Check: ParsableCommand {
     console.say(
       "Checked \(workspace.posts.count + workspace.invalidCount) posts: \(workspace.invalidCount) invalid; \(summary)."
     )
-    if workspace.invalidCount > 0 { throw ExitCode(ExitStatus.partialFailure) }
+    if workspace.invalidCount > 0 || uncomposable > 0 { throw ExitCode(ExitStatus.partialFailure) }
   }
 }

@@ -49,7 +49,7 @@ struct GlobalOptions: ParsableArguments {
   func setUp() throws -> (Console, HeraldConfiguration, Credentials) {
     var console = console()
     let configuration = try loadConfiguration(console: console)
-    let credentials = try loadCredentials(console: console)
+    let credentials = try loadCredentials(console: console, accounts: configuration.social.accounts)
     console.secrets = credentials.secrets
     return (console, configuration, credentials)
   }
@@ -62,11 +62,12 @@ struct GlobalOptions: ParsableArguments {
   }
 
   /// Reads the credentials, printing their warnings.
-  func loadCredentials(console: Console) throws -> Credentials {
+  func loadCredentials(console: Console, accounts: [HeraldConfiguration.Account] = []) throws -> Credentials {
     var warnings: [Diagnostic] = []
     defer { warnings.forEach(console.report) }
     return try Credentials.load(
-      explicitPath: credentials, environment: ProcessInfo.processInfo.environment, warnings: &warnings)
+      explicitPath: credentials, environment: ProcessInfo.processInfo.environment, accounts: accounts,
+      warnings: &warnings)
   }
 
   /// Where messages go, coloured as asked.

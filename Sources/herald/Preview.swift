@@ -1,4 +1,5 @@
 import ArgumentParser
+import Delivery
 import Foundation
 import HeraldCore
 import Posts
@@ -47,10 +48,22 @@ struct Preview: ParsableCommand {
 
     let (selected, problems) = try select(workspace)
     problems.forEach(console.report)
+    // The queue as the next publish will see it, so what preview says is what will happen.
+    let jobs: [Job]
+    do {
+      jobs = try Publisher(
+        workspace: workspace, credentials: credentials, now: now, logger: options.logger(console: console)
+      )
+      .queueAsNextRunSeesIt()
+    } catch let error as DeliveryError {
+      console.report(Diagnostic(.warning, path: error.path ?? configuration.state.displayPath, error.message))
+      jobs = []
+    }
+    let jobsByPost = Dictionary(grouping: jobs, by: \.postID)
     let previews = selected.map { post in
       PostPreview(
         post: post, status: post.status(at: now, hiddenPosts: configuration.hiddenPosts),
-        plans: planner.plans(for: post, networks: shown, now: now))
+        plans: planner.plans(for: post, networks: shown, now: now), jobs: jobsByPost[post.id] ?? [])
     }
     if json {
       FileHandle.standardOutput.write(try PreviewJSON.render(previews))
@@ -99,6 +112,32 @@ struct PostPreview {
   var post: Post
   var status: PostStatus
   var plans: [SocialPlan]
+  /// The post's jobs in the queue, as the next publish will find them.
+  var jobs: [Job] = []
+
+  /// The jobs of one network, one line each: where each stands in the queue.
+  func queueLines(_ network: Network) -> [String] {
+    jobs.filter { $0.network == network.rawValue }.map(Self.describe)
+  }
+
+  /// One job's state as people read it.
+  static func describe(_ job: Job) -> String {
+    let state: String
+    switch job.state {
+    case .queued:
+      state =
+        job.failingSince == nil
+        ? "queued, due \(Timestamp.rfc3339(job.dueAt))"
+        : "queued, retrying after \(Timestamp.rfc3339(job.dueAt)) (\(job.lastError ?? "failed"))"
+    case .sending: state = "sending (left under way; resolved at the next publish)"
+    case .sent:
+      state = "sent \(job.sentAt.map(Timestamp.rfc3339) ?? "")" + (job.remoteID.map { " as \($0)" } ?? "")
+    case .failed: state = "failed: \(job.lastError ?? "")"
+    case .cancelled: state = "cancelled"
+    case .withdrawn: state = "withdrawn: \(job.lastError ?? "")"
+    }
+    return "queue: job \(job.id) for \(job.account): \(state)"
+  }
 }
 
 /// `preview --json`: one document, `{"posts": [...]}`.
@@ -128,9 +167,11 @@ enum PreviewJSON {
     var never: String?
     var error: String?
     var facets: [Facet]?
+    /// Where this post's jobs for the network stand in the queue.
+    var queue: [QueueEntry] = []
 
     enum CodingKeys: String, CodingKey {
-      case network, text, length, limit, never, error, facets
+      case network, text, length, limit, never, error, facets, queue
       case sendAt = "send_at"
     }
 
@@ -144,6 +185,35 @@ enum PreviewJSON {
       try container.encodeIfPresent(never, forKey: .never)
       try container.encodeIfPresent(error, forKey: .error)
       try container.encodeIfPresent(facets, forKey: .facets)
+      try container.encode(queue, forKey: .queue)
+    }
+  }
+
+  /// One job: `{id, account, state, reason, due_at, sent_at, remote_id}`.
+  struct QueueEntry: Encodable {
+    var id: Int64
+    var account: String
+    var state: String
+    var reason: String?
+    var dueAt: String?
+    var sentAt: String?
+    var remoteID: String?
+
+    enum CodingKeys: String, CodingKey {
+      case id, account, state, reason
+      case dueAt = "due_at"
+      case sentAt = "sent_at"
+      case remoteID = "remote_id"
+    }
+
+    init(_ job: Job) {
+      id = job.id
+      account = job.account
+      state = job.state.rawValue
+      reason = job.state == .sent ? nil : job.lastError
+      dueAt = job.state == .queued ? Timestamp.rfc3339(job.dueAt) : nil
+      sentAt = job.sentAt.map(Timestamp.rfc3339)
+      remoteID = job.remoteID
     }
   }
 
@@ -156,6 +226,7 @@ enum PreviewJSON {
           file: preview.post.source.displayPath,
           social: preview.plans.map { plan in
             var entry = SocialEntry(network: plan.network.rawValue, limit: plan.limit)
+            entry.queue = preview.jobs.filter { $0.network == plan.network.rawValue }.map(QueueEntry.init)
             switch plan.post {
             case .success(let composed):
               entry.text = composed.text

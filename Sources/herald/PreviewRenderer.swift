@@ -47,6 +47,7 @@ struct PreviewRenderer {
     for plan in preview.plans {
       line("")
       renderPlan(plan)
+      for queued in preview.queueLines(plan.network) { line(style(queued, .dim)) }
     }
   }
 

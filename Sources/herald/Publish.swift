@@ -69,6 +69,24 @@ struct Publish: ParsableCommand {
     for (job, reason) in report.delivery.failed {
       console.write("\(job.postPath): error: \(job.network) job \(job.id) failed: \(reason)")
     }
+    let delivery = report.delivery
+    for problem in delivery.refused {
+      // Printed even with --quiet: nothing goes to this account until the user acts.
+      console.write(
+        "\(options.credentials ?? "credentials"): error: \(problem.network) (\(problem.account)) refused: "
+          + "\(problem.reason); check \(problem.keys ?? "its keys"). Its posts wait in the queue.")
+    }
+    for problem in delivery.unreachable {
+      console.report(
+        Diagnostic(
+          .warning, path: configuration.state.displayPath,
+          "\(problem.network) (\(problem.account)) cannot be reached: \(problem.reason); its posts wait, next try "
+            + "after \(problem.nextTry.map(Dispatcher.format) ?? "the next run")"))
+    }
+    for (job, note) in report.reconciled + delivery.withdrawn.map({ ($0.job, "withdrawn: " + $0.reason) }) {
+      console.say(
+        (dryRun ? "Would change job " : "Job ") + "\(job.id) (\(job.network), \(job.postPath)): \(note)")
+    }
 
     if dryRun {
       console.say("Dry run: nothing was sent and nothing was changed.")
@@ -78,7 +96,6 @@ struct Publish: ParsableCommand {
       console.say("Social posts that would be queued: \(report.queued.count)")
       for request in report.requests { console.say(""); console.say(RequestPrinter.describe(request)) }
     } else {
-      let delivery = report.delivery
       console.say(
         "Published: \(report.build?.outcome.written.count ?? 0) feed files written; "
           + "\(report.queued.count) social posts queued, \(delivery.sent.count) sent, "
@@ -89,7 +106,7 @@ struct Publish: ParsableCommand {
     }
     let invalid =
       diagnostics.contains { $0.severity == .error } || !report.problems.isEmpty
-      || !report.delivery.failed.isEmpty
+      || !report.delivery.failed.isEmpty || !report.delivery.refused.isEmpty
     if invalid { throw ExitCode(ExitStatus.partialFailure) }
   }
 }

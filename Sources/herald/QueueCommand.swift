@@ -38,56 +38,123 @@ struct QueueCommand: ParsableCommand {
         default: break
         }
         console.say(line)
-        if let error = job.lastError, job.state != .sent { console.say("      \(error)") }
+        if let error = job.lastError, job.state != .sent {
+          console.say("      " + (job.state == .withdrawn ? "why: " : "") + error)
+        }
       }
     }
   }
 
   struct Retry: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Send a failed or cancelled job again at the next publish.")
+      abstract: "Send failed, cancelled or withdrawn jobs again at the next publish.",
+      discussion: """
+        The next publish checks each job against its post first, and composes it again from the \
+        post as it is now unless a request for it may already have reached the network.
+        """)
     @OptionGroup var options: GlobalOptions
-    @Argument(help: "The job's id (see: herald queue list).") var id: Int64
-    @Flag(help: "Print the job as JSON.") var json = false
+    @OptionGroup var selection: JobSelection
+    @Flag(help: "Print the jobs as JSON.") var json = false
+
+    func validate() throws { try selection.validate() }
 
     func run() throws {
-      try changeJob(id, options: options, json: json, done: "will be sent at the next publish") {
-        try $0.retry(id, now: options.instant)
-      }
+      try changeJobs(
+        selection, options: options, json: json, done: "will be sent at the next publish",
+        appliesTo: { $0.state != .sent && $0.state != .sending }
+      ) { try $0.retry($1, now: options.instant) }
     }
   }
 
   struct Cancel: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Never send a job.")
+    static let configuration = CommandConfiguration(abstract: "Never send these jobs.")
     @OptionGroup var options: GlobalOptions
-    @Argument(help: "The job's id (see: herald queue list).") var id: Int64
-    @Flag(help: "Print the job as JSON.") var json = false
+    @OptionGroup var selection: JobSelection
+    @Flag(help: "Print the jobs as JSON.") var json = false
+
+    func validate() throws { try selection.validate() }
 
     func run() throws {
-      try changeJob(id, options: options, json: json, done: "is cancelled") {
-        try $0.cancel(id, now: options.instant)
-      }
+      try changeJobs(
+        selection, options: options, json: json, done: "is cancelled",
+        appliesTo: { $0.state == .queued || $0.state == .failed || $0.state == .withdrawn }
+      ) { try $0.cancel($1, now: options.instant) }
     }
   }
 }
 
-/// `queue retry` and `queue cancel`: change one job, then show it.
-private func changeJob(
-  _ id: Int64, options: GlobalOptions, json: Bool, done: String, _ change: (Queue) throws -> Job
+/// Which jobs `queue retry` and `queue cancel` change: ids, or every job that matches the
+/// filters (all of them together).
+struct JobSelection: ParsableArguments {
+  @Argument(help: "Job ids (see: herald queue list).") var ids: [Int64] = []
+  @Flag(help: "Every job that failed for good.") var failed = false
+  @Option(help: ArgumentHelp("Only jobs for this network.", valueName: "network")) var network: String?
+  @Option(help: ArgumentHelp("Only jobs for this post (a file path or a slug).", valueName: "post")) var post:
+    String?
+
+  func validate() throws {
+    if ids.isEmpty && !failed && network == nil && post == nil {
+      throw ValidationError("Name job ids, or choose jobs with --failed, --network or --post.")
+    }
+  }
+
+  /// Whether `job` is one of those chosen.
+  func matches(_ job: Job) -> Bool {
+    if !ids.isEmpty && !ids.contains(job.id) { return false }
+    if failed && job.state != .failed { return false }
+    if let network, job.network != network.lowercased() { return false }
+    if let post {
+      let slug = ((job.postPath as NSString).lastPathComponent as NSString).deletingPathExtension
+      let path = post.hasPrefix("./") ? String(post.dropFirst(2)) : post
+      let bare = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+      guard job.postPath == path || path.hasSuffix("/" + job.postPath) || slug == bare || job.postID == post
+      else { return false }
+    }
+    return true
+  }
+}
+
+/// `queue retry` and `queue cancel`: change each chosen job, then show them. A job that
+/// cannot be changed so (a sent job cannot be cancelled) is reported, and the others still are.
+private func changeJobs(
+  _ selection: JobSelection, options: GlobalOptions, json: Bool, done: String,
+  appliesTo applies: (Job) -> Bool, _ change: (Queue, Int64) throws -> Job
 ) throws {
   let console = options.console()
   let configuration = try options.loadConfiguration(console: console)
-  let job = try withQueue(configuration, create: false) { queue in
+  var changed: [Job] = []
+  var problems = 0
+  try withQueue(configuration, create: false) { queue in
     guard let queue else {
       throw DeliveryError(path: configuration.state.displayPath, "there is no queue yet")
     }
-    return try change(queue)
+    let matching = try queue.all().filter(selection.matches)
+    for id in selection.ids where !matching.contains(where: { $0.id == id }) {
+      console.write(
+        "\(configuration.state.displayPath): error: there is no job \(id) that matches (see: herald queue list)"
+      )
+      problems += 1
+    }
+    // Filters choose only the jobs the change applies to; a job named by its id that it
+    // does not apply to is reported by the queue.
+    let chosen = matching.filter { !selection.ids.isEmpty || applies($0) }.map(\.id).sorted()
+    for id in chosen {
+      do {
+        changed.append(try change(queue, id))
+      } catch let error as DeliveryError {
+        console.write("\(error.path ?? configuration.state.displayPath): error: \(error.message)")
+        problems += 1
+      }
+    }
   }
   if json {
-    FileHandle.standardOutput.write(try QueueJSON.render([job]))
+    FileHandle.standardOutput.write(try QueueJSON.render(changed))
   } else {
-    console.say("Job \(job.id) (\(job.network), \(job.payload.permalink)) \(done).")
+    if changed.isEmpty && problems == 0 { console.say("No job matches.") }
+    for job in changed { console.say("Job \(job.id) (\(job.network), \(job.payload.permalink)) \(done).") }
   }
+  // Nothing done is a usage error, as for one id; some done, some refused, a partial failure.
+  if problems > 0 { throw ExitCode(changed.isEmpty ? ExitStatus.usage : ExitStatus.partialFailure) }
 }
 
 /// Opens the queue for `body`, turning queue errors into exit code 2 with the file named.

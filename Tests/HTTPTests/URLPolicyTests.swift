@@ -83,8 +83,8 @@ struct URLPolicyTests {
 
   @Test("only failures that may pass on their own are retryable")
   func retryable() {
-    let retryable: [HTTPError.Kind] = [.resolve, .connect, .timeout, .transport]
-    let final: [HTTPError.Kind] = [.invalidURL, .insecureURL, .invalidRequest, .tls, .tooLarge]
+    let retryable: [HTTPError.Kind] = [.resolve, .connect, .tls, .timeout, .transport]
+    let final: [HTTPError.Kind] = [.invalidURL, .insecureURL, .invalidRequest, .tooLarge]
     for kind in retryable {
       #expect(HTTPError(kind: kind, url: "", message: "").isRetryable, "\(kind)")
     }

@@ -1,3 +1,4 @@
+import Delivery
 import Foundation
 import TestSupport
 import Testing
@@ -117,9 +118,11 @@ import Testing
       as? [String: Any]
     #expect(body?["author"] as? String == "urn:li:organization:42")
     #expect(body?["lifecycleState"] as? String == "PUBLISHED")
-    // LinkedIn's little text: reserved characters escaped, so they show as typed.
+    // LinkedIn's little text: reserved characters escaped, so they show as typed; the hashtag
+    // in its own template, so LinkedIn shows it as a live hashtag (an escaped `\#` is text).
     #expect((body?["commentary"] as? String)?.contains("Zuul 12 \\(finally\\) is out") == true)
-    #expect((body?["commentary"] as? String)?.contains("\\#WeAreOpenInfra") == true)
+    #expect((body?["commentary"] as? String)?.contains("{hashtag|\\#|WeAreOpenInfra}") == true)
+    #expect(headers["linkedin-version"] == LinkedInClient.defaultVersion)
     let article = (body?["content"] as? [String: Any])?["article"] as? [String: Any]
     #expect(article?["source"] as? String == "https://openinfra.org/blog/zuul")
     #expect(!(run.output + run.errors).contains("li-t0ken-secret"))

@@ -72,6 +72,8 @@ class Peer:
         self.save()
 
     def save(self):
+        if self.args.lazy_state:
+            return  # read through GET /_control/state instead
         with self.lock:
             folder = os.path.dirname(os.path.abspath(self.args.state))
             fd, tmp = tempfile.mkstemp(dir=folder, prefix=".state-", suffix=".tmp")
@@ -202,6 +204,8 @@ def serve(app_class, description):
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--state", required=True, help="JSON file of what was accepted")
     parser.add_argument("--log", help="JSONL file of every request")
+    parser.add_argument("--lazy-state", action="store_true",
+                        help="keep the state in memory only (GET /_control/state): for thousands of writes")
     app_class.add_arguments(parser)
     args = parser.parse_args()
     app = app_class(args)
