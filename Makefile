@@ -8,7 +8,7 @@ HERALD = .build/debug/herald
 # Debian packages Herald builds against (C libraries) and its tests read feeds with.
 BUILD_PACKAGES = libxml2-dev libcurl4-openssl-dev libcmark-gfm-dev libcmark-gfm-extensions-dev \
 	libsqlite3-dev pkg-config
-TEST_PACKAGES = jing newsboat sqlite3 curl openssl
+TEST_PACKAGES = jing newsboat sqlite3 curl openssl man-db
 # Python test peers: feedparser reads every Atom and RSS feed the tests write, feedparser-rs
 # (the same API, with JSON Feed) every JSON feed; twitter-text-parser and regex (grapheme
 # clusters) are the reference counters social posts are checked against; mastodon-mock is
@@ -34,10 +34,21 @@ FUZZ_SWIFT_FLAGS = -c release --scratch-path $(FUZZ_BUILD) \
 FUZZ_ENV = ASAN_OPTIONS=detect_leaks=0 SWIFT_BACKTRACE=enable=no
 
 # Release builds link the Swift runtime statically, as a binary installed for cron should be:
-# it starts in 20 ms instead of 40 and runs on machines without the Swift toolchain.
+# it starts in 20 ms instead of 40 and runs on machines without the Swift toolchain. They know
+# the commit they were built from (`herald --version`).
+COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null)$(shell git diff --quiet HEAD 2>/dev/null || echo -modified)
 RELEASE_BUILD = .build/static
-RELEASE_FLAGS = -c release --static-swift-stdlib --scratch-path $(RELEASE_BUILD) --product herald
+RELEASE_FLAGS = -c release --static-swift-stdlib --scratch-path $(RELEASE_BUILD) --product herald \
+	-Xcc -DHERALD_COMMIT='"$(COMMIT)"'
 HERALD_RELEASE = $(RELEASE_BUILD)/release/herald
+
+# `make install`: the binary, its manual (one page per command, from the command line's own
+# help), shell completions and example systemd units, below $(DESTDIR)$(PREFIX). INSTALL_BINARY
+# chooses another binary (the tests install the debug one).
+PREFIX ?= /usr/local
+DESTDIR ?=
+INSTALL_BINARY ?= $(HERALD_RELEASE)
+MANUAL_TOOL = .build/debug/generate-manual-tool
 
 # Benchmark: the release build against Hugo on synthetic archives of BENCH_SIZES posts (Hugo
 # up to BENCH_HUGO_MAX: its memory grows past this machine's at 100,000).
@@ -50,7 +61,7 @@ BENCH_HUGO_MAX ?= 10000
 SANITIZERS ?= address thread
 SANITIZE_ENV = ASAN_OPTIONS=detect_leaks=0 TSAN_OPTIONS=halt_on_error=0 SWIFT_BACKTRACE=enable=no
 
-.PHONY: all deps test-deps build release run test lint format clean fuzz bench sanitize
+.PHONY: all deps test-deps build release run test lint format clean fuzz bench sanitize install
 
 all: build
 
@@ -87,6 +98,7 @@ run: build
 
 test: test-deps
 	$(SWIFT) build --build-tests
+	$(SWIFT) build --product generate-manual
 	$(SWIFT) test
 
 lint:
@@ -110,6 +122,23 @@ fuzz: deps
 # The binary to install: $(HERALD_RELEASE).
 release: deps
 	$(SWIFT) build $(RELEASE_FLAGS)
+
+# swift-argument-parser's manual generator, which reads the binary's own help.
+$(MANUAL_TOOL):
+	$(SWIFT) build --product generate-manual
+
+install: $(if $(filter $(HERALD_RELEASE),$(INSTALL_BINARY)),release) $(MANUAL_TOOL)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
+		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d $(DESTDIR)$(PREFIX)/share/doc/herald/examples
+	install -m 755 $(INSTALL_BINARY) $(DESTDIR)$(PREFIX)/bin/herald
+	$(MANUAL_TOOL) $(INSTALL_BINARY) --multi-page --date 2026-11-30 --output-directory $(DESTDIR)$(PREFIX)/share/man/man1
+	$(INSTALL_BINARY) --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/herald
+	$(INSTALL_BINARY) --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_herald
+	$(INSTALL_BINARY) --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/herald.fish
+	install -m 644 docs/systemd/herald.service docs/systemd/herald.timer credentials.example \
+		$(DESTDIR)$(PREFIX)/share/doc/herald/examples/
+	@echo "Installed herald in $(DESTDIR)$(PREFIX)/bin; cron or systemd: see $(PREFIX)/share/doc/herald/examples"
 
 bench: release
 	$(call install_missing,hugo time)

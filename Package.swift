@@ -39,6 +39,8 @@ let package = Package(
       providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
     ),
 
+    // CBuildInfo: the commit a release was built from (`make release` defines it).
+    .target(name: "CBuildInfo"),
     // Locking: a lock ThreadSanitizer can see, for the little state threads share.
     .target(
       name: "Locking",
@@ -103,6 +105,7 @@ let package = Package(
     .target(
       name: "HeraldCore",
       dependencies: [
+        "CBuildInfo",
         "CrashPoints",
         "Locking",
         "Posts",

@@ -133,6 +133,34 @@ public final class BlueskyClient: NetworkClient {
     try SecureFile.write(data, to: sessionFile)
   }
 
+  /// The cached session's `getSession`, else a login (`createSession`) that is not kept:
+  /// checking changes nothing, not even the session file.
+  public func verify(http: HTTPClient, now: Date) throws(DeliveryError) -> String? {
+    if let data = try? Data(contentsOf: sessionFile),
+      let cached = try? JSONDecoder().decode(Session.self, from: data),
+      cached.handle.lowercased() == handle.lowercased(),
+      let answer = try? verification(
+        HTTPRequest(
+          method: "GET", url: service + "/xrpc/com.atproto.server.getSession",
+          headers: [HTTPHeader(name: "Authorization", value: "Bearer " + cached.accessJwt)]),
+        network: network, http: http)
+    {
+      return "@" + ((answer["handle"] as? String) ?? handle) + " (the saved session)"
+    }
+    struct Body: Encodable {
+      var identifier: String
+      var password: String
+    }
+    let created = try verification(
+      HTTPRequest(
+        method: "POST", url: service + "/xrpc/com.atproto.server.createSession",
+        headers: [HTTPHeader(name: "Content-Type", value: "application/json")],
+        body: try JSON.encode(Body(identifier: handle, password: password))),
+      network: network, http: http)
+    return "@" + ((created["handle"] as? String) ?? handle)
+      + ((created["did"] as? String).map { " (\($0))" } ?? "")
+  }
+
   /// The request for `job`.
   public func request(for job: Job, now: Date) throws(DeliveryError) -> HTTPRequest {
     let current = session.withLock { $0 }
@@ -183,7 +211,14 @@ public final class BlueskyClient: NetworkClient {
       // putRecord under the same key is a no-op the second time: ask again for the URI.
       return .retry(reason: "the server's answer had no record URI", after: nil)
     }
-    return .sent(remoteID: uri)
+    return .sent(remoteID: uri, url: Self.webURL(of: uri))
+  }
+
+  /// Where people see the post of an `at://DID/app.bsky.feed.post/RKEY` record.
+  static func webURL(of uri: String) -> String? {
+    let parts = uri.dropFirst("at://".count).split(separator: "/")
+    guard uri.hasPrefix("at://"), parts.count == 3, parts[1] == "app.bsky.feed.post" else { return nil }
+    return "https://bsky.app/profile/\(parts[0])/post/\(parts[2])"
   }
 
   /// Whether the answer says the access token expired, so a renewed session should resend.

@@ -196,9 +196,9 @@ public final class Dispatcher {
     }
 
     switch client.outcome(of: response, for: job, now: now) {
-    case .sent(let remoteID):
+    case .sent(let remoteID, let url):
       CrashPoint.answered.reached()
-      try queue.markSent(job.id, remoteID: remoteID, now: now)
+      try queue.markSent(job.id, remoteID: remoteID, url: url, now: now)
       CrashPoint.recorded.reached()
       report.sent.append(job)
       logger.info("\(job.network): sent job \(job.id) for \(job.payload.permalink)")

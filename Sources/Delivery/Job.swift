@@ -38,6 +38,8 @@ public struct Job: Sendable, Equatable, Codable {
   public var mayHaveReachedServer: Bool = false
   /// When the failures worth retrying began; it fails for good `give_up_after` later.
   public var failingSince: Date?
+  /// Where people see the sent post, when the network said.
+  public var remoteURL: String?
 
   /// Creates a job (the queue makes them; a dry run pretends).
   public init(

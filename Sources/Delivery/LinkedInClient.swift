@@ -71,9 +71,23 @@ public struct LinkedInClient: NetworkClient {
       body: data)
   }
 
+  /// `GET /v2/userinfo`: the member the token belongs to (posts go to `author`).
+  public func verify(http: HTTPClient, now: Date) throws(DeliveryError) -> String? {
+    let member = try verification(
+      HTTPRequest(
+        method: "GET", url: server + "/v2/userinfo",
+        headers: [HTTPHeader(name: "Authorization", value: "Bearer " + token)]),
+      network: network, http: http)
+    let who = (member["name"] as? String) ?? (member["sub"] as? String) ?? "the token's member"
+    return "\(who), posting as \(author)"
+  }
+
   /// What the answer to `job`'s request means.
   public func outcome(of response: HTTPResponse, for job: Job, now: Date) -> Outcome {
-    if (200..<300).contains(response.status) { return .sent(remoteID: response.header("x-restli-id")) }
+    if (200..<300).contains(response.status) {
+      let urn = response.header("x-restli-id")
+      return .sent(remoteID: urn, url: urn.map { "https://www.linkedin.com/feed/update/\($0)" })
+    }
     if response.status == 426 {
       // Every post would be refused the same way until the setting changes: the account
       // stops and its posts wait, as for a refused token.

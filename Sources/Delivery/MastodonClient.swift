@@ -49,6 +49,16 @@ public struct MastodonClient: NetworkClient {
         Body(status: job.payload.text, visibility: visibility, language: job.payload.language)))
   }
 
+  /// `GET /api/v1/accounts/verify_credentials`: the account the token belongs to.
+  public func verify(http: HTTPClient, now: Date) throws(DeliveryError) -> String? {
+    let account = try verification(
+      HTTPRequest(
+        method: "GET", url: server + "/api/v1/accounts/verify_credentials",
+        headers: [HTTPHeader(name: "Authorization", value: "Bearer " + token)]),
+      network: network, http: http)
+    return (account["acct"] as? String).map { "@" + $0 } ?? "the token's account"
+  }
+
   /// What the answer to `job`'s request means.
   public func outcome(of response: HTTPResponse, for job: Job, now: Date) -> Outcome {
     guard (200..<300).contains(response.status) else {
@@ -56,9 +66,10 @@ public struct MastodonClient: NetworkClient {
     }
     // A success without the status in it: sending again with the same key is harmless and
     // tells us its id.
-    guard let id = JSON.object(response.body)?["id"] as? String else {
+    let status = JSON.object(response.body)
+    guard let id = status?["id"] as? String else {
       return .retry(reason: "the server's answer had no status id", after: nil)
     }
-    return .sent(remoteID: id)
+    return .sent(remoteID: id, url: status?["url"] as? String)
   }
 }

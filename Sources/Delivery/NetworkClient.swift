@@ -22,6 +22,10 @@ public protocol NetworkClient: Sendable {
   func request(for job: Job, now: Date) throws(DeliveryError) -> HTTPRequest
   /// What the network's answer means.
   func outcome(of response: HTTPResponse, for job: Job, now: Date) -> Outcome
+  /// Checks the credentials with a read-only call (`check --online`), sending nothing:
+  /// the account as the network names it, or nil where no call can tell without posting.
+  /// A refused credential throws with `isRefusedLogin`.
+  func verify(http: HTTPClient, now: Date) throws(DeliveryError) -> String?
 }
 
 extension NetworkClient {
@@ -29,12 +33,33 @@ extension NetworkClient {
   public func prepare(http: HTTPClient, now: Date) throws(DeliveryError) {}
   /// No login.
   public var loginFingerprint: String? { nil }
+  /// Nothing to check without posting.
+  public func verify(http: HTTPClient, now: Date) throws(DeliveryError) -> String? { nil }
+}
+
+/// A read-only request for `check --online`: the answer's JSON object when it is a success;
+/// a refused credential (401, 403) or any other failure thrown in the network's words.
+func verification(
+  _ request: HTTPRequest, network: String, http: HTTPClient
+) throws(DeliveryError) -> [String: Any] {
+  let response: HTTPResponse
+  do {
+    response = try http.send(request)
+  } catch {
+    throw DeliveryError("\(network): cannot check the account: \(error)")
+  }
+  let message = JSON.message(response.body).map { "\(response.status): \($0)" } ?? "HTTP \(response.status)"
+  guard (200..<300).contains(response.status) else {
+    throw DeliveryError(
+      "\(network) refused the credentials: \(message)", isRefusedLogin: [401, 403].contains(response.status))
+  }
+  return JSON.object(response.body) ?? [:]
 }
 
 /// What became of one request.
 public enum Outcome: Sendable, Equatable {
-  /// The network has the post.
-  case sent(remoteID: String?)
+  /// The network has the post: its id there, and where people see it.
+  case sent(remoteID: String?, url: String? = nil)
   /// Try again later (after `after` if the server said when).
   case retry(reason: String, after: Date?)
   /// The network refuses; only `queue retry` or `queue cancel` changes that.

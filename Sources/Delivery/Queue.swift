@@ -85,6 +85,8 @@ public final class Queue {
     ALTER TABLE accounts ADD COLUMN login_fingerprint TEXT;
     CREATE TABLE meta (key TEXT PRIMARY KEY, value REAL NOT NULL);
     """,
+    // Where people see a sent post (`queue list`, `preview`).
+    "ALTER TABLE jobs ADD COLUMN remote_url TEXT;",
   ]
 
   /// Opens the queue in `folder`, creating it (and the folder) when `create` is true.
@@ -330,7 +332,12 @@ public final class Queue {
   }
 
   /// The key `claimedThisRun` counts by.
-  public static func accountKey(_ job: Job) -> String { job.network + " " + job.account }
+  public static func accountKey(_ job: Job) -> String {
+    accountKey(network: job.network, account: job.account)
+  }
+
+  /// The key of an account: its network and identity.
+  public static func accountKey(network: String, account: String) -> String { network + " " + account }
 
   /// Withdraws the waiting jobs whose post fell due more than `maxAge` ago: an announcement
   /// held back that long (by pacing, an outage, a missing account) is news no longer.
@@ -368,13 +375,16 @@ public final class Queue {
   }
 
   /// Records that the network has the post.
-  public func markSent(_ id: Int64, remoteID: String?, now: Date) throws(DeliveryError) {
+  public func markSent(_ id: Int64, remoteID: String?, url: String? = nil, now: Date) throws(DeliveryError) {
     try database.transaction { () throws(DeliveryError) in
       try database.query(
-        "UPDATE jobs SET state = 'sent', remote_id = ?, last_error = NULL, sent_at = ?, updated_at = ? WHERE id = ?",
+        """
+        UPDATE jobs SET state = 'sent', remote_id = ?, remote_url = ?, last_error = NULL, sent_at = ?, updated_at = ?
+        WHERE id = ?
+        """,
         [
-          remoteID.map(Database.Value.text) ?? .null, .real(now.timeIntervalSince1970),
-          .real(now.timeIntervalSince1970), .integer(id),
+          remoteID.map(Database.Value.text) ?? .null, url.map(Database.Value.text) ?? .null,
+          .real(now.timeIntervalSince1970), .real(now.timeIntervalSince1970), .integer(id),
         ])
       try database.query(
         """
@@ -517,6 +527,11 @@ public final class Queue {
     try jobs(where: "state IN ('queued', 'sending', 'withdrawn') OR (state = 'failed' AND attempts = 0)")
   }
 
+  /// The jobs not sent yet that Herald still means to send.
+  public func pending() throws(DeliveryError) -> [Job] {
+    try jobs(where: "state IN ('queued', 'sending')")
+  }
+
   /// Whether `queue retry` left a job to be checked against its post before it is sent.
   public func needsRecheck() throws(DeliveryError) -> Bool {
     !(try database.query("SELECT 1 FROM jobs WHERE recheck = 1 LIMIT 1").isEmpty)
@@ -588,6 +603,7 @@ public final class Queue {
       postDueAt: row.real("post_due_at").map(Date.init(timeIntervalSince1970:)))
     job.mayHaveReachedServer = (row.integer("maybe_delivered") ?? 0) != 0
     job.failingSince = row.real("failing_since").map(Date.init(timeIntervalSince1970:))
+    job.remoteURL = row.text("remote_url")
     return job
   }
 

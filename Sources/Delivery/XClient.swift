@@ -50,11 +50,26 @@ public struct XClient: NetworkClient {
       body: try JSON.encode(Body(text: job.payload.text)))
   }
 
+  /// `GET /2/users/me`, signed: the user the keys act for.
+  public func verify(http: HTTPClient, now: Date) throws(DeliveryError) -> String? {
+    let url = server + "/2/users/me"
+    let authorization = OAuth1.authorizationHeader(
+      method: "GET", url: url, credentials: credentials, nonce: Self.nonce(),
+      timestamp: Int(Date().timeIntervalSince1970))
+    let answer = try verification(
+      HTTPRequest(
+        method: "GET", url: url, headers: [HTTPHeader(name: "Authorization", value: authorization)]),
+      network: network, http: http)
+    let user = answer["data"] as? [String: Any]
+    return (user?["username"] as? String).map { "@" + $0 } ?? "the keys' user"
+  }
+
   /// What the answer to `job`'s request means.
   public func outcome(of response: HTTPResponse, for job: Job, now: Date) -> Outcome {
     if (200..<300).contains(response.status) {
       let data = JSON.object(response.body)?["data"] as? [String: Any]
-      return .sent(remoteID: data?["id"] as? String)
+      let id = data?["id"] as? String
+      return .sent(remoteID: id, url: id.map { "https://x.com/i/web/status/\($0)" })
     }
     let message = JSON.message(response.body)
     if response.status == 403, message?.lowercased().contains("duplicate") == true {

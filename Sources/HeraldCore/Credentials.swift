@@ -32,6 +32,8 @@ public struct Credentials: Sendable, CustomStringConvertible {
     + ["WEBSUB_HUB"]
 
   private var values: [String: String]
+  /// The credentials file read, as named; nil when there was none (environment only).
+  public private(set) var file: String?
   /// Keys whose value is a webhook URL: secret, since such a URL carries its token.
   private var webhookURLKeys: Set<String> = ["WEBHOOK_URL"]
 
@@ -80,6 +82,7 @@ public struct Credentials: Sendable, CustomStringConvertible {
       if let value = environment[key], !value.isEmpty { values[key] = value }
     }
     var credentials = Credentials(values)
+    credentials.file = FileManager.default.fileExists(atPath: path) ? path : nil
     for account in accounts where account.network == "webhook" {
       credentials.webhookURLKeys.insert(account.credentials + "_URL")
     }

@@ -7,6 +7,8 @@ public import Posts
 public struct EntryIDRegistry: Sendable, Equatable {
   /// Entry ids by the post's path below the posts folder.
   public private(set) var ids: [String: String]
+  /// How many posts the last build published: the shrink guard's measure.
+  public private(set) var lastPublishedCount: Int?
 
   /// The file, below the state folder.
   public static let fileName = "entry-ids.json"
@@ -14,6 +16,7 @@ public struct EntryIDRegistry: Sendable, Equatable {
   private struct File: Codable {
     var version = 1
     var ids: [String: String]
+    var published: Int?
   }
 
   /// An empty registry.
@@ -33,12 +36,14 @@ public struct EntryIDRegistry: Sendable, Equatable {
     }
     var registry = Self()
     registry.ids = file.ids
+    registry.lastPublishedCount = file.published
     return registry
   }
 
   /// Remembers the ids of `posts` that are now published.
   public mutating func record(_ posts: [Post]) {
     for post in posts { ids[post.source.relativePath] = post.id }
+    lastPublishedCount = posts.count
   }
 
   /// Writes the registry into `folder` atomically.
@@ -47,7 +52,7 @@ public struct EntryIDRegistry: Sendable, Equatable {
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     let data: Data
     do {
-      data = try encoder.encode(File(ids: ids))
+      data = try encoder.encode(File(ids: ids, published: lastPublishedCount))
     } catch {
       throw FeedsError(path: folder.displayPath, "cannot encode the entry ids")
     }

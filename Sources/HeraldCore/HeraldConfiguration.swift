@@ -28,6 +28,8 @@ public struct HeraldConfiguration: Sendable {
   public var httpTimeout: TimeInterval = 30
   /// The longest connecting to a network may take (`http.connect_timeout`).
   public var httpConnectTimeout: TimeInterval = 10
+  /// Errors found while reading that did not stop it (unknown keys, for `check`).
+  public var problemCount = 0
   /// The digest of the configuration file's bytes: a run that finds it and everything
   /// else unchanged may reuse the last run's work.
   public var sourceDigest = ""
@@ -108,12 +110,11 @@ public struct HeraldConfiguration: Sendable {
 }
 
 extension HeraldConfiguration {
-  private static let knownKeys: Set<String> = [
-    "site", "posts", "output", "state", "hidden_posts", "feeds", "social", "http", "delivery",
-  ]
-
   /// Reads the configuration at `path`; problems that do not stop Herald go to `warnings`.
-  public static func load(path: String, warnings: inout [Diagnostic]) throws(Diagnostic) -> Self {
+  /// `strict` (`herald check`) reports unknown keys as errors there, not warnings.
+  public static func load(path: String, strict: Bool = false, warnings: inout [Diagnostic]) throws(Diagnostic)
+    -> Self
+  {
     let data: Data
     do {
       data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -124,9 +125,10 @@ extension HeraldConfiguration {
       throw Diagnostic(.error, path: path, "the configuration file is not UTF-8")
     }
     let root = try YAMLMapping(parsing: text, path: path)
-    for key in root.keys where !knownKeys.contains(key) {
-      warnings.append(
-        Diagnostic(.warning, path: path, line: root.line(of: key), "unknown key '\(key)' is ignored"))
+    warnings += ConfigurationSchema.unknownKeys(in: root).map { warning in
+      var diagnostic = warning
+      if strict { diagnostic.severity = .error }
+      return diagnostic
     }
     let directory = (path as NSString).deletingLastPathComponent
 

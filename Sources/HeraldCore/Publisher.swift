@@ -15,6 +15,7 @@ public struct Publisher {
   private let now: Date
   private let logger: Logger
   private let http: HTTPClient
+  private let allowShrink: Bool
   private var configuration: HeraldConfiguration { workspace.configuration }
 
   /// What a run did (or, dry, would do).
@@ -36,10 +37,17 @@ public struct Publisher {
     public var requests: [HTTPRequest] = []
     /// Feeds the hub was told about.
     public var pinged: [String] = []
+    /// The jobs still waiting after the run, each with where it stands and when it is next
+    /// tried.
+    public var waiting: [JobStatus] = []
   }
 
-  /// A publisher for `workspace` at `now`.
-  public init(workspace: Workspace, credentials: Credentials, now: Date, logger: Logger) {
+  /// A publisher for `workspace` at `now`; `allowShrink` lets the feeds lose more than half
+  /// their posts (`--allow-shrink`).
+  public init(
+    workspace: Workspace, credentials: Credentials, now: Date, logger: Logger, allowShrink: Bool = false
+  ) {
+    self.allowShrink = allowShrink
     self.workspace = workspace
     self.credentials = credentials
     self.now = now
@@ -62,7 +70,8 @@ public struct Publisher {
   public func run(session: BuildSession? = nil) throws -> Report {
     var report = Report()
     let build = try FeedBuild.run(
-      workspace, credentials: credentials, now: now, logger: logger, session: session)
+      workspace, credentials: credentials, now: now, logger: logger, session: session,
+      allowShrink: allowShrink)
     report.build = build
     CrashPoint.feedsBuilt.reached()
     let accounts = accounts()
@@ -93,6 +102,7 @@ public struct Publisher {
         workspace: workspace, report: build, problems: [], until: quietUntil)
     }
     report.delivery = try deliver(queue: queue, clients: clients)
+    report.waiting = try waiting(queue, accounts: accounts)
     if let hub = credentials["WEBSUB_HUB"], let written = report.build?.outcome.written {
       report.pinged = ping(hub: hub, changed: written)
     }
@@ -118,6 +128,8 @@ public struct Publisher {
         configuration: configuration, posts: [], diagnostics: [], registry: EntryIDRegistry()),
       credentials: session.credentials, now: session.now, logger: session.logger)
     report.delivery = try publisher.deliver(queue: queue, clients: clients)
+    report.waiting = try publisher.waiting(
+      queue, accounts: SocialAccount.configured(configuration, credentials: session.credentials))
     return report
   }
 
@@ -141,6 +153,12 @@ public struct Publisher {
     ).run()
   }
 
+  /// The jobs that still wait, and when each is next tried.
+  private func waiting(_ queue: Queue, accounts: [SocialAccount]) throws -> [JobStatus] {
+    try JobStatus.of(
+      queue.pending(), queue: queue, configuration: configuration, accounts: accounts, now: now)
+  }
+
   private static func dispatchSettings(_ configuration: HeraldConfiguration) -> Dispatcher.Settings {
     let social = configuration.social
     var settings = Dispatcher.Settings(maxPerRun: social.maxPerRun, minInterval: social.minInterval)
@@ -161,6 +179,7 @@ public struct Publisher {
   public func dryRun() throws -> Report {
     var report = Report()
     let published = workspace.published(at: now)
+    if !allowShrink { try FeedBuild.guardAgainstShrinking(workspace, published: published.count) }
     let site = FeedBuild.site(configuration, credentials: credentials)
     let plan = FeedPlanner.plan(published.map(FeedEntry.init), site: site)
     let cache = BuildCache.open(

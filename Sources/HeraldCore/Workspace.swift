@@ -1,3 +1,4 @@
+internal import CBuildInfo
 public import Feeds
 public import Foundation
 internal import Locking
@@ -178,10 +179,12 @@ public enum FeedBuild {
   /// are not rendered at all.
   /// `session` (when given) supplies the build cache and keeps a stamp of the build.
   public static func run(
-    _ workspace: Workspace, credentials: Credentials, now: Date, logger: Logger, session: BuildSession? = nil
+    _ workspace: Workspace, credentials: Credentials, now: Date, logger: Logger, session: BuildSession? = nil,
+    allowShrink: Bool = false
   ) throws(FeedsError) -> BuildReport {
     let configuration = workspace.configuration
     let published = workspace.published(at: now)
+    if !allowShrink { try guardAgainstShrinking(workspace, published: published.count) }
     let site = site(configuration, credentials: credentials)
     let plan = FeedPlanner.plan(published.map(FeedEntry.init), site: site)
     let cache =
@@ -222,6 +225,25 @@ public enum FeedBuild {
     // A post that vanished mid-build left its entry empty: the next run must not reuse this one.
     if content.problems.isEmpty { session?.stamp("build", workspace: workspace, report: report) }
     return report
+  }
+
+  /// A deploy in progress (an empty or half-copied posts folder) must not empty the feeds
+  /// readers subscribe to: with no post at all, or fewer than half the posts the last build
+  /// published, nothing is written unless the user says so (`--allow-shrink`).
+  static func guardAgainstShrinking(_ workspace: Workspace, published: Int) throws(FeedsError) {
+    let posts = workspace.configuration.posts.displayPath
+    if workspace.posts.isEmpty && workspace.invalidCount == 0 {
+      throw FeedsError(
+        path: posts,
+        "the posts folder has no posts: the feeds were left as they are (a deploy in progress?); "
+          + "run with --allow-shrink to publish empty feeds")
+    }
+    if let last = workspace.registry.lastPublishedCount, published * 2 < last {
+      throw FeedsError(
+        path: posts,
+        "\(published) posts are published now, against \(last) at the last build: the feeds were left as they "
+          + "are (a deploy in progress?); run with --allow-shrink if the posts were removed on purpose")
+    }
   }
 
   /// The feeds of `plan` that must be rendered: those the cache did not see written from
@@ -278,4 +300,15 @@ final class ContentSource: Sendable {
 public enum HeraldVersion {
   /// The version string.
   public static let current = "0.1.0"
+
+  /// The git commit the binary was built from, when the build said (`make release`).
+  public static let commit: String? = {
+    let commit = String(cString: herald_build_commit())
+    return commit.isEmpty ? nil : commit
+  }()
+
+  /// What `herald --version` prints: `0.1.0 (commit 1a2b3c4)`.
+  public static var description: String {
+    current + (commit.map { " (commit \($0))" } ?? " (commit unknown: not built by make release)")
+  }
 }

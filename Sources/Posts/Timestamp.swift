@@ -95,6 +95,28 @@ public enum Timestamp {
     return text + "Z"
   }
 
+  /// A time for people, to the minute, in `zone`: `2025-06-01 12:20 CEST`; in UTC, `… UTC`.
+  public static func display(_ date: Date, in zone: TimeZone) -> String {
+    let offset = zone.secondsFromGMT(for: date)
+    let parts = UTCParts(date.addingTimeInterval(Double(offset)))
+    let text =
+      pad(parts.year, 4) + "-" + pad(parts.month, 2) + "-" + pad(parts.day, 2) + " " + pad(parts.hour, 2)
+      + ":"
+      + pad(parts.minute, 2)
+    guard offset != 0 || zone.identifier != "UTC" && zone.identifier != "GMT" else { return text + " UTC" }
+    let name = zone.abbreviation(for: date) ?? zone.identifier
+    return text + " " + name
+  }
+
+  /// A time for people in `zone`, with UTC beside it when the zone is another:
+  /// `2025-06-01 12:20 CEST (10:20 UTC)`.
+  public static func displayWithUTC(_ date: Date, in zone: TimeZone) -> String {
+    let local = display(date, in: zone)
+    guard !local.hasSuffix(" UTC") else { return local }
+    let utc = display(date, in: TimeZone(identifier: "UTC")!)
+    return local + " (" + utc.dropFirst(11) + ")"
+  }
+
   /// RFC 822 as RSS 2.0 carries it, in UTC: `Mon, 03 Nov 2025 18:17:17 +0000`.
   public static func rfc822(_ date: Date) -> String {
     let parts = UTCParts(date)

@@ -10,6 +10,9 @@ struct Build: ParsableCommand {
 
   @OptionGroup var options: GlobalOptions
 
+  @Flag(help: "Write the feeds even when the posts folder is empty or lost more than half its posts.")
+  var allowShrink = false
+
   func run() throws {
     let (console, configuration, credentials) = try options.setUp()
     let logger = options.logger(console: console)
@@ -23,7 +26,8 @@ struct Build: ParsableCommand {
       let workspace = try session.workspace()
       do {
         report = try FeedBuild.run(
-          workspace, credentials: credentials, now: options.instant, logger: logger, session: session)
+          workspace, credentials: credentials, now: options.instant, logger: logger, session: session,
+          allowShrink: allowShrink)
       } catch {
         workspace.diagnostics.forEach(console.report)
         console.write("\(error.path ?? configuration.output.displayPath): error: \(error.message)")

@@ -46,19 +46,28 @@ struct GlobalOptions: ParsableArguments {
 
   /// What most commands start with: a console, the configuration and the credentials, the
   /// console told which values to scrub.
-  func setUp() throws -> (Console, HeraldConfiguration, Credentials) {
+  func setUp(strict: Bool = false) throws -> (Console, HeraldConfiguration, Credentials) {
     var console = console()
-    let configuration = try loadConfiguration(console: console)
+    let configuration = try loadConfiguration(console: console, strict: strict)
     let credentials = try loadCredentials(console: console, accounts: configuration.social.accounts)
     console.secrets = credentials.secrets
+    // An account with some keys but not all is off: say so, never silently (`check` says
+    // it as an error of its own).
+    if !strict {
+      for row in AccountTable.rows(configuration, credentials: credentials) where row.isMisconfigured {
+        console.report(Diagnostic(.warning, path: credentials.file ?? "credentials", row.problem))
+      }
+    }
     return (console, configuration, credentials)
   }
 
   /// Reads the configuration, printing its warnings; throws a diagnostic (exit 2) when unusable.
-  func loadConfiguration(console: Console) throws -> HeraldConfiguration {
+  func loadConfiguration(console: Console, strict: Bool = false) throws -> HeraldConfiguration {
     var warnings: [Diagnostic] = []
     defer { warnings.forEach(console.report) }
-    return try HeraldConfiguration.load(path: config, warnings: &warnings)
+    var configuration = try HeraldConfiguration.load(path: config, strict: strict, warnings: &warnings)
+    configuration.problemCount = warnings.filter { $0.severity == .error }.count
+    return configuration
   }
 
   /// Reads the credentials, printing their warnings.

@@ -9,7 +9,19 @@ struct Herald: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "herald",
     abstract: "Publishes a Markdown blog's feeds and announces its posts.",
-    version: HeraldVersion.current,
+    discussion: """
+      Cron runs `herald publish --quiet` every ten minutes; `herald check` says what is wrong and \
+      which accounts are on; `herald preview` shows every social post before it is sent; \
+      `herald queue list` shows what waits, and until when.
+
+      Exit codes: 0 all well; 1 some posts were invalid or some deliveries failed for good (the \
+      rest was done); 2 a usage or configuration error (nothing was done); 75 another publish \
+      holds the lock.
+
+      Files: feeds/herald.yml (the configuration), ./credentials or $HERALD_CREDENTIALS (KEY=value, \
+      mode 600), the state folder (the queue, caches, the publish lock).
+      """,
+    version: HeraldVersion.description,
     subcommands: [Build.self, Check.self, Preview.self, Publish.self, QueueCommand.self])
 
   /// Runs the command line and turns every outcome into SPEC's exit codes, here and nowhere

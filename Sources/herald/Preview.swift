@@ -71,7 +71,7 @@ struct Preview: ParsableCommand {
       let isTerminal = isatty(STDOUT_FILENO) == 1
       var renderer = PreviewRenderer(
         width: isTerminal ? Terminal.columns() : 80,
-        useColor: options.color.enabled(isTerminal: isTerminal))
+        useColor: options.color.enabled(isTerminal: isTerminal), zone: configuration.site.timeZone)
       FileHandle.standardOutput.write(Data(renderer.render(previews).utf8))
     }
     if !problems.filter({ $0.severity == .error }).isEmpty { throw ExitCode(ExitStatus.partialFailure) }
@@ -116,23 +116,24 @@ struct PostPreview {
   var jobs: [Job] = []
 
   /// The jobs of one network, one line each: where each stands in the queue.
-  func queueLines(_ network: Network) -> [String] {
-    jobs.filter { $0.network == network.rawValue }.map(Self.describe)
+  func queueLines(_ network: Network, zone: TimeZone) -> [String] {
+    jobs.filter { $0.network == network.rawValue }.map { Self.describe($0, zone: zone) }
   }
 
   /// One job's state as people read it.
-  static func describe(_ job: Job) -> String {
+  static func describe(_ job: Job, zone: TimeZone) -> String {
+    let time = { (date: Date) in Timestamp.displayWithUTC(date, in: zone) }
     let state: String
     switch job.state {
     case .queued:
       state =
         job.failingSince == nil
-        ? "queued, due \(Timestamp.rfc3339(job.dueAt))"
-        : "queued, retrying after \(Timestamp.rfc3339(job.dueAt)) (\(job.lastError ?? "failed"))"
+        ? "waiting, due \(time(job.dueAt))"
+        : "retrying after \(time(job.dueAt)) (\(job.lastError ?? "failed"))"
     case .sending: state = "sending (left under way; resolved at the next publish)"
     case .sent:
-      state = "sent \(job.sentAt.map(Timestamp.rfc3339) ?? "")" + (job.remoteID.map { " as \($0)" } ?? "")
-    case .failed: state = "failed: \(job.lastError ?? "")"
+      state = "sent \(job.sentAt.map(time) ?? "")" + ((job.remoteURL ?? job.remoteID).map { ": \($0)" } ?? "")
+    case .failed: state = "failed: \(job.lastError ?? "") (herald queue retry \(job.id))"
     case .cancelled: state = "cancelled"
     case .withdrawn: state = "withdrawn: \(job.lastError ?? "")"
     }
@@ -198,12 +199,14 @@ enum PreviewJSON {
     var dueAt: String?
     var sentAt: String?
     var remoteID: String?
+    var remoteURL: String?
 
     enum CodingKeys: String, CodingKey {
       case id, account, state, reason
       case dueAt = "due_at"
       case sentAt = "sent_at"
       case remoteID = "remote_id"
+      case remoteURL = "remote_url"
     }
 
     init(_ job: Job) {
@@ -214,6 +217,7 @@ enum PreviewJSON {
       dueAt = job.state == .queued ? Timestamp.rfc3339(job.dueAt) : nil
       sentAt = job.sentAt.map(Timestamp.rfc3339)
       remoteID = job.remoteID
+      remoteURL = job.remoteURL
     }
   }
 

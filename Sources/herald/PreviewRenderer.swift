@@ -8,11 +8,14 @@ import Social
 struct PreviewRenderer {
   let width: Int
   let useColor: Bool
+  /// The zone times are shown in (`site.timezone`), UTC beside them.
+  let zone: TimeZone
   private var output = ""
 
-  init(width: Int, useColor: Bool) {
+  init(width: Int, useColor: Bool, zone: TimeZone = TimeZone(identifier: "UTC")!) {
     self.width = max(40, min(width, 120))
     self.useColor = useColor
+    self.zone = zone
   }
 
   mutating func render(_ previews: [PostPreview]) -> String {
@@ -28,7 +31,7 @@ struct PreviewRenderer {
     let post = preview.post
     line(style(String(repeating: "━", count: width), .dim))
     for part in wrap(post.title, width: width) { line(style(part, .bold)) }
-    var facts = [Self.format(post.date)]
+    var facts = [format(post.date)]
     if let author = post.author { facts.append(author) }
     if !post.categories.isEmpty { facts.append(post.categories.map(\.label).joined(separator: ", ")) }
     if post.isHidden { facts.append("hidePost") }
@@ -47,14 +50,14 @@ struct PreviewRenderer {
     for plan in preview.plans {
       line("")
       renderPlan(plan)
-      for queued in preview.queueLines(plan.network) { line(style(queued, .dim)) }
+      for queued in preview.queueLines(plan.network, zone: zone) { line(style(queued, .dim)) }
     }
   }
 
   private mutating func renderPlan(_ plan: SocialPlan) {
     let when: String
     switch plan.schedule {
-    case .at(let date): when = Self.format(date)
+    case .at(let date): when = format(date)
     case .never(let reason): when = "never: " + reason
     }
     let count: String
@@ -104,8 +107,9 @@ struct PreviewRenderer {
         current = ""
         currentWidth = 0
       }
-      // A word wider than the line (a long URL, CJK without spaces) is broken at characters.
-      while wordWidth > width {
+      // A word wider than the line (CJK without spaces) is broken at characters; a URL is
+      // left whole on a line of its own, so it can be copied.
+      while wordWidth > width, !word.contains("://") {
         var head = ""
         var headWidth = 0
         for character in word {
@@ -144,9 +148,9 @@ struct PreviewRenderer {
     }
   }
 
-  static func format(_ date: Date) -> String {
-    let text = Timestamp.rfc3339(date)
-    return text.prefix(10) + " " + text.dropFirst(11).prefix(5) + " UTC"
+  /// A time in the site's zone, with UTC beside it when that is another.
+  func format(_ date: Date) -> String {
+    Timestamp.displayWithUTC(date, in: zone)
   }
 
   // MARK: - Colour

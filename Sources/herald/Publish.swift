@@ -16,6 +16,9 @@ struct Publish: ParsableCommand {
   @Flag(help: "Send nothing and change nothing; print each request that would be sent.")
   var dryRun = false
 
+  @Flag(help: "Write the feeds even when the posts folder is empty or lost more than half its posts.")
+  var allowShrink = false
+
   func run() throws {
     let (console, configuration, credentials) = try options.setUp()
     let logger = options.logger(console: console)
@@ -27,6 +30,8 @@ struct Publish: ParsableCommand {
       do {
         lock = try PublishLock(folder: configuration.state)
       } catch is PublishLock.Held {
+        // Overlapping cron runs are normal: with --quiet, nothing for cron to mail.
+        if options.quiet { throw ExitCode(ExitStatus.locked) }
         console.write(
           "\(configuration.state.displayPath)/\(PublishLock.fileName): error: another herald publish is running"
         )
@@ -39,6 +44,16 @@ struct Publish: ParsableCommand {
       }
     }
     defer { withExtendedLifetime(lock) {} }
+
+    if SocialAccount.configured(configuration, credentials: credentials).isEmpty {
+      console.report(
+        Diagnostic(
+          .warning, path: credentials.file ?? options.credentials ?? "credentials",
+          credentials.file == nil
+            ? "no credentials file was found in \(FileManager.default.currentDirectoryPath) (use --credentials PATH "
+              + "or $HERALD_CREDENTIALS): feeds are built, nothing is announced"
+            : "no network is on (no account has all its keys): feeds are built, nothing is announced"))
+    }
 
     let session = try BuildSession(
       configuration, credentials: credentials, now: options.instant, cache: dryRun ? .readOnly : .update,
@@ -55,7 +70,8 @@ struct Publish: ParsableCommand {
         diagnostics = workspace.diagnostics
         diagnostics.forEach(console.report)
         let publisher = Publisher(
-          workspace: workspace, credentials: credentials, now: options.instant, logger: logger)
+          workspace: workspace, credentials: credentials, now: options.instant, logger: logger,
+          allowShrink: allowShrink)
         report = dryRun ? try publisher.dryRun() : try publisher.run(session: session)
       }
     } catch let error as DeliveryError {
@@ -96,18 +112,50 @@ struct Publish: ParsableCommand {
       console.say("Social posts that would be queued: \(report.queued.count)")
       for request in report.requests { console.say(""); console.say(RequestPrinter.describe(request)) }
     } else {
-      console.say(
-        "Published: \(report.build?.outcome.written.count ?? 0) feed files written; "
-          + "\(report.queued.count) social posts queued, \(delivery.sent.count) sent, "
-          + "\(delivery.retrying.count) to retry, \(delivery.failed.count) failed"
-          + (delivery.rateLimited.isEmpty
-            ? "" : "; rate-limited: \(delivery.rateLimited.sorted().joined(separator: ", "))")
-          + (report.pinged.isEmpty ? "." : "; hub pinged."))
+      console.say(Self.summary(report, zone: configuration.site.timeZone))
     }
     let invalid =
       diagnostics.contains { $0.severity == .error } || !report.problems.isEmpty
       || !report.delivery.failed.isEmpty || !report.delivery.refused.isEmpty
     if invalid { throw ExitCode(ExitStatus.partialFailure) }
+  }
+}
+
+extension Publish {
+  /// What a run did and what waits, in a line: "Published: 2 feed files written; 1 social
+  /// post queued; 1 sent, 5 waiting (next: mastodon at 2025-06-01 10:20 CEST)."
+  static func summary(_ report: Publisher.Report, zone: TimeZone) -> String {
+    let delivery = report.delivery
+    var parts = [
+      "\(counted(report.build?.outcome.written.count ?? 0, "feed file")) written",
+      "\(counted(report.queued.count, "social post")) queued",
+    ]
+    var sending = "\(delivery.sent.count) sent"
+    let waiting = report.waiting.filter { $0.job.state == .queued || $0.job.state == .sending }
+    if !waiting.isEmpty {
+      sending += ", \(waiting.count) waiting"
+      if let next = waiting.filter({ $0.when != nil }).min(by: { $0.when! < $1.when! }), let when = next.when
+      {
+        sending += " (next: \(next.job.network) at \(Timestamp.display(when, in: zone)))"
+      }
+    }
+    parts.append(sending)
+    if !delivery.failed.isEmpty { parts.append("\(delivery.failed.count) failed") }
+    if !delivery.withdrawn.isEmpty || !report.reconciled.isEmpty {
+      let withdrawn =
+        delivery.withdrawn.count + report.reconciled.filter { $0.job.state == .withdrawn }.count
+      if withdrawn > 0 { parts.append("\(withdrawn) withdrawn") }
+    }
+    if !delivery.rateLimited.isEmpty {
+      parts.append("rate-limited: \(delivery.rateLimited.sorted().joined(separator: ", "))")
+    }
+    if !report.pinged.isEmpty { parts.append("hub pinged") }
+    return "Published: " + parts.joined(separator: "; ") + "."
+  }
+
+  /// `1 feed file`, `2 feed files`.
+  static func counted(_ count: Int, _ noun: String) -> String {
+    "\(count) \(noun)\(count == 1 ? "" : "s")"
   }
 }
 

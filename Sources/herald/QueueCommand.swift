@@ -13,35 +13,50 @@ struct QueueCommand: ParsableCommand {
     defaultSubcommand: List.self)
 
   struct List: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show every job, newest first.")
+    static let configuration = CommandConfiguration(
+      abstract: "Show the jobs, newest first: where each stands, when it is tried next, what fixes it.")
     @OptionGroup var options: GlobalOptions
+    @Option(
+      help: ArgumentHelp(
+        "Only jobs in this state (\(JobStatus.Situation.allCases.map(\.rawValue).joined(separator: ", ")), or queued).",
+        valueName: "state"))
+    var state: String?
+    @Option(help: ArgumentHelp("Only jobs for this network.", valueName: "network")) var network: String?
+    @Option(help: ArgumentHelp("Only jobs for this post (a file path or a slug).", valueName: "post"))
+    var post: String?
     @Flag(help: "Print one JSON document.") var json = false
 
+    func validate() throws {
+      if let state, JobStatus.Situation(rawValue: state) == nil, Job.State(rawValue: state) == nil {
+        throw ValidationError(
+          "unknown state '\(state)'; choose from \(JobStatus.Situation.allCases.map(\.rawValue).joined(separator: ", "))"
+        )
+      }
+    }
+
     func run() throws {
-      let console = options.console()
-      let configuration = try options.loadConfiguration(console: console)
-      let jobs = try withQueue(configuration, create: false) { try $0?.all() ?? [] }
+      let (console, configuration, credentials) = try options.setUp()
+      let now = options.instant
+      let statuses = try withQueue(configuration, create: false) { queue -> [JobStatus] in
+        let filter = JobFilter(network: network, post: post)
+        let jobs = try queue?.all().filter(filter.matches) ?? []
+        return try JobStatus.of(
+          jobs, queue: queue, configuration: configuration,
+          accounts: SocialAccount.configured(configuration, credentials: credentials), now: now)
+      }.filter { status in
+        guard let state else { return true }
+        return status.situation.rawValue == state || status.job.state.rawValue == state
+      }
       if json {
-        FileHandle.standardOutput.write(try QueueJSON.render(jobs))
+        FileHandle.standardOutput.write(try QueueJSON.render(statuses))
         return
       }
-      if jobs.isEmpty {
-        console.say("The queue is empty.")
+      guard !statuses.isEmpty else {
+        console.say(state == nil && network == nil && post == nil ? "The queue is empty." : "No job matches.")
         return
       }
-      for job in jobs {
-        var line =
-          "\(job.id)  \(job.state.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(job.network.padding(toLength: 9, withPad: " ", startingAt: 0)) \(job.payload.permalink)"
-        switch job.state {
-        case .queued: line += "  due \(Timestamp.rfc3339(job.dueAt))"
-        case .sent: line += job.remoteID.map { "  \($0)" } ?? ""
-        default: break
-        }
-        console.say(line)
-        if let error = job.lastError, job.state != .sent {
-          console.say("      " + (job.state == .withdrawn ? "why: " : "") + error)
-        }
-      }
+      let table = QueueTable(zone: configuration.site.timeZone)
+      FileHandle.standardOutput.write(Data(table.render(statuses).utf8))
     }
   }
 
@@ -102,6 +117,16 @@ struct JobSelection: ParsableArguments {
   func matches(_ job: Job) -> Bool {
     if !ids.isEmpty && !ids.contains(job.id) { return false }
     if failed && job.state != .failed { return false }
+    return JobFilter(network: network, post: post).matches(job)
+  }
+}
+
+/// `--network` and `--post`, as `queue` reads them.
+struct JobFilter {
+  var network: String?
+  var post: String?
+
+  func matches(_ job: Job) -> Bool {
     if let network, job.network != network.lowercased() { return false }
     if let post {
       let slug = ((job.postPath as NSString).lastPathComponent as NSString).deletingPathExtension
@@ -173,7 +198,7 @@ private func withQueue<T>(
   }
 }
 
-/// `queue --json`: `{"jobs": [...]}`.
+/// `queue --json`: `{"jobs": [...]}`, each field described in the README.
 enum QueueJSON {
   struct Document: Encodable {
     var jobs: [Entry]
@@ -183,36 +208,65 @@ enum QueueJSON {
     var id: Int64
     var post: String
     var file: String
+    var title: String
+    var url: String
     var network: String
     var account: String
     var state: String
+    var situation: String?
     var text: String
     var dueAt: String
+    var nextAt: String?
     var attempts: Int
     var lastError: String?
     var remoteID: String?
+    var remoteURL: String?
     var sentAt: String?
+    var fix: String?
 
     enum CodingKeys: String, CodingKey {
-      case id, post, file, network, account, state, text, attempts
+      case id, post, file, title, url, network, account, state, situation, text, attempts, fix
       case dueAt = "due_at"
+      case nextAt = "next_at"
       case lastError = "last_error"
       case remoteID = "remote_id"
+      case remoteURL = "remote_url"
       case sentAt = "sent_at"
+    }
+
+    init(_ job: Job, status: JobStatus?) {
+      id = job.id
+      post = job.postID
+      file = job.postPath
+      title = job.payload.title
+      url = job.payload.permalink
+      network = job.network
+      account = job.account
+      state = job.state.rawValue
+      situation = status?.situation.rawValue
+      text = job.payload.text
+      dueAt = Timestamp.rfc3339(job.dueAt)
+      nextAt = job.state == .queued ? status?.when.map(Timestamp.rfc3339) : nil
+      attempts = job.attempts
+      lastError = job.lastError
+      remoteID = job.remoteID
+      remoteURL = job.remoteURL
+      sentAt = job.sentAt.map(Timestamp.rfc3339)
+      fix = status?.fix
     }
   }
 
+  static func render(_ statuses: [JobStatus]) throws -> Data {
+    try encode(statuses.map { Entry($0.job, status: $0) })
+  }
+
   static func render(_ jobs: [Job]) throws -> Data {
+    try encode(jobs.map { Entry($0, status: nil) })
+  }
+
+  private static func encode(_ entries: [Entry]) throws -> Data {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    let document = Document(
-      jobs: jobs.map { job in
-        Entry(
-          id: job.id, post: job.postID, file: job.postPath, network: job.network, account: job.account,
-          state: job.state.rawValue, text: job.payload.text, dueAt: Timestamp.rfc3339(job.dueAt),
-          attempts: job.attempts, lastError: job.lastError, remoteID: job.remoteID,
-          sentAt: job.sentAt.map(Timestamp.rfc3339))
-      })
-    return try encoder.encode(document) + Data("\n".utf8)
+    return try encoder.encode(Document(jobs: entries)) + Data("\n".utf8)
   }
 }

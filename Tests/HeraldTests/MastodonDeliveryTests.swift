@@ -174,7 +174,11 @@ import Testing
     #expect(list.output.contains("failed"))
     #expect(list.output.contains("Validation failed"))
 
-    let id = try #require(list.output.split(separator: " ").first.map(String.init))
+    let jobs =
+      (try JSONSerialization.jsonObject(with: Data(try site.herald("queue", "list", "--json").output.utf8))
+      as? [String: Any])?["jobs"] as? [[String: Any]]
+    let number = try #require(jobs?.first?["id"] as? Int)
+    let id = String(number)
     #expect(try site.herald("queue", "retry", id, "--now", "2025-06-02T06:30:00Z").status == 0)
     #expect(try publish(site, "--now", "2025-06-02T07:00:00Z").status == 0)
     #expect(try mastodon.statuses().count == 1)
