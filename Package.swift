@@ -163,7 +163,7 @@ let package = Package(
     ),
     .executableTarget(
       name: "FuzzResponses",
-      dependencies: ["FuzzSupport", "Delivery", "HTTP"],
+      dependencies: ["FuzzSupport", "Delivery", "HTTP", "HeraldCore", "Posts", "Social"],
       swiftSettings: swiftSettings
     ),
     .testTarget(
@@ -202,7 +202,7 @@ let package = Package(
       // Depending on the executable makes `swift test` build the binary the tests run.
       dependencies: [
         "herald", "FuzzPosts", "FuzzSocial", "FuzzCredentials", "FuzzResponses", "HeraldCore", "Delivery",
-        "Posts",
+        "Posts", "Social", "HTTP",
         "Feeds", "TestSupport",
       ],
       resources: [.copy("Fixtures")],

@@ -23,6 +23,11 @@ public enum CrashPoint: String, CaseIterable, Sendable {
   case answered
   /// The queue records the job as sent.
   case recorded
+  /// One step of a job of several steps (a Threads container) was answered; the queue does
+  /// not know yet.
+  case stepAnswered = "step-answered"
+  /// The queue records the step; the next step's request is not sent yet.
+  case stepRecorded = "step-recorded"
 
   /// Kills the process here if a test asked for this step (this time).
   public func reached() {

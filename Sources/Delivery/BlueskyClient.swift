@@ -1,6 +1,7 @@
 public import Foundation
 public import HTTP
 internal import Locking
+public import Social
 
 #if canImport(Glibc)
   import Glibc
@@ -14,8 +15,8 @@ internal import Locking
 /// Herald logs in with the app password only when there is no session or refreshing fails,
 /// because Bluesky locks accounts that log in too often.
 public final class BlueskyClient: NetworkClient {
-  /// The network, as jobs name it.
-  public let network = "bluesky"
+  /// The network.
+  public let network = Network.bluesky
   /// The account posts go to: the handle, spelled one way (and the account's name, for one
   /// of `social.accounts`).
   public let account: String

@@ -2,6 +2,7 @@ internal import CrashPoints
 public import Foundation
 public import HTTP
 public import Logging
+public import Social
 
 /// Sends what is due, one job at a time, recording each step in the queue before the next:
 /// a job is marked under way before its request goes out and settled when the answer comes,
@@ -41,7 +42,7 @@ public final class Dispatcher {
   /// not be reached. Its jobs wait.
   public struct AccountProblem: Sendable {
     /// The network.
-    public var network: String
+    public var network: Network
     /// The account's identity.
     public var account: String
     /// What happened, in the server's words where it gave some.
@@ -63,7 +64,7 @@ public final class Dispatcher {
     /// Jobs withdrawn this run (their post grew older than `max_age`), with why.
     public var withdrawn: [(job: Job, reason: String)] = []
     /// Networks a rate limit stopped for the rest of the run.
-    public var rateLimited: Set<String> = []
+    public var rateLimited: Set<Network> = []
     /// Accounts whose credentials were refused: each stopped for the run, its jobs waiting.
     public var refused: [AccountProblem] = []
     /// Accounts whose network could not be reached: each stopped for the run.
@@ -103,7 +104,9 @@ public final class Dispatcher {
     self.logger = logger
   }
 
-  private static func key(_ network: String, _ account: String) -> String { network + " " + account }
+  private static func key(_ network: Network, _ account: String) -> String {
+    Queue.accountKey(network: network, account: account)
+  }
 
   /// Withdraws what grew too old, resolves jobs a crash left under way, then sends what is due.
   public func run() throws(DeliveryError) -> Report {
@@ -161,11 +164,30 @@ public final class Dispatcher {
     return client
   }
 
+  /// The most steps one job may take (a Threads post takes two).
+  private static let maxSteps = 6
+
   private func send(_ job: Job, with client: any NetworkClient) throws(DeliveryError) {
-    let key = Queue.accountKey(job)
     guard try ready(job, client: client) else { return }
-    var response: HTTPResponse
     CrashPoint.claimed.reached()
+    var job = job
+    for step in 0..<Self.maxSteps {
+      job.stepInAttempt = step
+      guard let progress = try sendStep(job, with: client) else { return }
+      // One step is done: record it before the next one's request goes out.
+      CrashPoint.stepAnswered.reached()
+      try queue.recordProgress(job.id, progress, now: now)
+      CrashPoint.stepRecorded.reached()
+      job.progress = progress
+    }
+    try fail(job, reason: "\(job.network) took more than \(Self.maxSteps) steps for one post")
+  }
+
+  /// Sends the job's next request and settles what the answer means; the progress to record
+  /// when it was one step of several, else nil.
+  private func sendStep(_ job: Job, with client: any NetworkClient) throws(DeliveryError) -> String? {
+    let key = Queue.accountKey(job)
+    var response: HTTPResponse
     do {
       response = try http.send(try client.request(for: job, now: now))
       if let bluesky = client as? BlueskyClient, bluesky.needsNewSession(response) {
@@ -173,15 +195,13 @@ public final class Dispatcher {
         response = try http.send(try client.request(for: job, now: now))
       }
     } catch let error as HTTPError {
-      guard error.isRetryable else {
+      switch RetryPolicy.decision(for: error) {
+      case .network(let reached), .job(let reached):
+        try unreachable(job, reason: error.description, mayHaveReachedServer: reached)
+      case .fail, .stopAccount, .waitForLimit:
         try fail(job, reason: error.description)
-        return
       }
-      // Refused or unresolved connections never reached the server; a timeout or a cut
-      // connection may have.
-      let reached = error.kind == .timeout || error.kind == .transport
-      try unreachable(job, reason: error.description, mayHaveReachedServer: reached)
-      return
+      return nil
     } catch let error as DeliveryError {
       // A new session refused, or no request made at all: nothing reached the server.
       if error.isRefusedLogin {
@@ -189,10 +209,10 @@ public final class Dispatcher {
       } else {
         try unreachable(job, reason: error.message, mayHaveReachedServer: false)
       }
-      return
+      return nil
     } catch {
       try retry(job, reason: "\(error)", after: nil, mayHaveReachedServer: true)
-      return
+      return nil
     }
 
     switch client.outcome(of: response, for: job, now: now) {
@@ -207,11 +227,15 @@ public final class Dispatcher {
         skipping.insert(key)
       }
     case .retry(let reason, let after):
-      if (500...599).contains(response.status) {
-        // The server is in trouble: its other posts wait for the next run.
-        try unreachable(job, reason: reason, mayHaveReachedServer: true, after: after)
-      } else {
-        try retry(job, reason: reason, after: after, mayHaveReachedServer: response.status != 408)
+      // A retry the status explains follows the policy; one after a success the client could
+      // not read is this job's alone, and its request arrived.
+      switch (200..<300).contains(response.status) ? nil : RetryPolicy.decision(forStatus: response.status) {
+      case .network(let reached):
+        try unreachable(job, reason: reason, mayHaveReachedServer: reached, after: after)
+      case .job(let reached):
+        try retry(job, reason: reason, after: after, mayHaveReachedServer: reached)
+      default:
+        try retry(job, reason: reason, after: after, mayHaveReachedServer: true)
       }
     case .failed(let reason):
       try fail(job, reason: reason)
@@ -228,7 +252,10 @@ public final class Dispatcher {
       report.rateLimited.insert(job.network)
       skipping.insert(key)
       logger.warning("\(job.network): rate-limited until \(until); its other posts wait")
+    case .step(let progress):
+      return progress
     }
+    return nil
   }
 
   /// Gets the account ready once per run (a login); false when it cannot be, the job handed

@@ -1,4 +1,5 @@
 public import Foundation
+public import Social
 
 /// One social post for one network and account: what is sent, under which key, and where it
 /// stands. Its payload and idempotency key are frozen when it is queued.
@@ -9,8 +10,8 @@ public struct Job: Sendable, Equatable, Codable {
   public var postID: String
   /// The post file, below the posts folder.
   public var postPath: String
-  /// The network (`mastodon`, `bluesky`, `x`, `linkedin`, `webhook`).
-  public var network: String
+  /// The network.
+  public var network: Network
   /// Which account of the network: the server or handle, never a secret.
   public var account: String
   /// What is sent.
@@ -40,10 +41,15 @@ public struct Job: Sendable, Equatable, Codable {
   public var failingSince: Date?
   /// Where people see the sent post, when the network said.
   public var remoteURL: String?
+  /// What the finished steps of a job of several steps left for the next (a Threads
+  /// container's id), recorded before the next step's request is sent; its client's own words.
+  public var progress: String?
+  /// Which step of the current attempt is being sent (0 for its first); not stored.
+  public var stepInAttempt = 0
 
   /// Creates a job (the queue makes them; a dry run pretends).
   public init(
-    id: Int64, postID: String, postPath: String, network: String, account: String, payload: Payload,
+    id: Int64, postID: String, postPath: String, network: Network, account: String, payload: Payload,
     idempotencyKey: String, state: State, dueAt: Date, attempts: Int, lastError: String?, remoteID: String?,
     createdAt: Date, sentAt: Date?, postDueAt: Date? = nil
   ) {
@@ -108,12 +114,15 @@ public struct Payload: Sendable, Equatable, Codable {
   public var recordKey: String?
   /// The record's creation time (Bluesky `createdAt`), fixed at queueing.
   public var createdAt: String
+  /// The post's main hashtag without `#` (a Threads topic tag), where a network takes one.
+  public var topicTag: String?
 
   /// Creates a payload.
   public init(
     text: String, permalink: String, title: String, summary: String?, language: String?,
-    facetsJSON: String?, recordKey: String?, createdAt: String
+    facetsJSON: String?, recordKey: String?, createdAt: String, topicTag: String? = nil
   ) {
+    self.topicTag = topicTag
     self.text = text
     self.permalink = permalink
     self.title = title

@@ -1,11 +1,12 @@
 public import Foundation
 public import HTTP
+public import Social
 
 /// LinkedIn: `POST /rest/posts` with an article card for the permalink. LinkedIn has no
 /// idempotency key, so a job a crash left under way is not sent again blindly.
 public struct LinkedInClient: NetworkClient {
-  /// The network, as jobs name it.
-  public let network = "linkedin"
+  /// The network.
+  public let network = Network.linkedin
   /// The account posts go to: the author URN (and the account's name, for one of
   /// `social.accounts`).
   public let account: String

@@ -1,11 +1,12 @@
 public import Foundation
 public import HTTP
+public import Social
 
 /// Mastodon: `POST /api/v1/statuses` with the job's `Idempotency-Key`, so the server keeps
 /// one status however often the request is repeated.
 public struct MastodonClient: NetworkClient {
-  /// The network, as jobs name it.
-  public let network = "mastodon"
+  /// The network.
+  public let network = Network.mastodon
   /// The account posts go to: the server, spelled one way (and the account's name, for one
   /// of `social.accounts`).
   public let account: String

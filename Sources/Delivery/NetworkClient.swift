@@ -1,10 +1,11 @@
 public import Foundation
 public import HTTP
+public import Social
 
 /// One network's side of delivery: the request a job becomes, and what the answer means.
 public protocol NetworkClient: Sendable {
-  /// The network (`mastodon`…), as jobs name it.
-  var network: String { get }
+  /// The network.
+  var network: Network { get }
   /// The account posts go to, as an identity (`AccountIdentity`): a server or handle, never a
   /// secret, spelled one way however the configuration spells it.
   var account: String { get }
@@ -40,7 +41,7 @@ extension NetworkClient {
 /// A read-only request for `check --online`: the answer's JSON object when it is a success;
 /// a refused credential (401, 403) or any other failure thrown in the network's words.
 func verification(
-  _ request: HTTPRequest, network: String, http: HTTPClient
+  _ request: HTTPRequest, network: Network, http: HTTPClient
 ) throws(DeliveryError) -> [String: Any] {
   let response: HTTPResponse
   do {
@@ -60,6 +61,9 @@ func verification(
 public enum Outcome: Sendable, Equatable {
   /// The network has the post: its id there, and where people see it.
   case sent(remoteID: String?, url: String? = nil)
+  /// One step of several is done (a Threads container made): `progress` is recorded, then the
+  /// next step's request is sent.
+  case step(progress: String)
   /// Try again later (after `after` if the server said when).
   case retry(reason: String, after: Date?)
   /// The network refuses; only `queue retry` or `queue cancel` changes that.
@@ -70,20 +74,19 @@ public enum Outcome: Sendable, Equatable {
   /// the run and its jobs wait for the fix, instead of failing one by one.
   case unauthorized(reason: String, keys: String? = nil)
 
-  /// The usual meaning of an HTTP status that is not a success: 401 and 403 refuse the
-  /// credentials; 408, 429 and 5xx are worth retrying; any other 4xx is final, with the
-  /// server's own message.
+  /// The usual meaning of an HTTP status that is not a success, as `RetryPolicy` decides,
+  /// with the server's own message.
   static func failure(_ response: HTTPResponse, now: Date, message: String?) -> Outcome {
     let detail = message.map { "\(response.status): \($0)" } ?? "HTTP \(response.status)"
-    switch response.status {
-    case 401, 403:
+    switch RetryPolicy.decision(forStatus: response.status) {
+    case .stopAccount:
       return .unauthorized(reason: detail)
-    case 429:
+    case .waitForLimit:
       return .rateLimited(
         until: RateLimit.resetDate(response, now: now) ?? now.addingTimeInterval(900), reason: detail)
-    case 408, 500...599:
+    case .job, .network:
       return .retry(reason: detail, after: RateLimit.retryAfter(response, now: now))
-    default:
+    case .fail:
       return .failed(reason: detail)
     }
   }

@@ -1,4 +1,5 @@
 public import Foundation
+public import Social
 
 /// The delivery queue in SQLite (WAL): one job per post, network and account.
 ///
@@ -87,6 +88,8 @@ public final class Queue {
     """,
     // Where people see a sent post (`queue list`, `preview`).
     "ALTER TABLE jobs ADD COLUMN remote_url TEXT;",
+    // Jobs of several steps: what the finished ones left for the next.
+    "ALTER TABLE jobs ADD COLUMN progress TEXT;",
   ]
 
   /// Opens the queue in `folder`, creating it (and the folder) when `create` is true.
@@ -188,7 +191,7 @@ public final class Queue {
     /// The post file below the posts folder.
     public var postPath: String
     /// The network.
-    public var network: String
+    public var network: Network
     /// The account.
     public var account: String
     /// What to send.
@@ -202,7 +205,7 @@ public final class Queue {
 
     /// Creates a job description.
     public init(
-      postID: String, postPath: String, network: String, account: String, payload: Payload, dueAt: Date,
+      postID: String, postPath: String, network: Network, account: String, payload: Payload, dueAt: Date,
       compositionError: String? = nil, needsRecordKey: Bool = false
     ) {
       self.postID = postID
@@ -217,10 +220,10 @@ public final class Queue {
   }
 
   /// Whether a job for this post, network and account was ever queued.
-  public func contains(postID: String, network: String, account: String) throws(DeliveryError) -> Bool {
+  public func contains(postID: String, network: Network, account: String) throws(DeliveryError) -> Bool {
     !(try database.query(
       "SELECT 1 FROM jobs WHERE post_id = ? AND network = ? AND account = ?",
-      [.text(postID), .text(network), .text(account)]
+      [.text(postID), .text(network.rawValue), .text(account)]
     ).isEmpty)
   }
 
@@ -243,7 +246,7 @@ public final class Queue {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         [
-          .text(job.postID), .text(job.postPath), .text(job.network), .text(job.account),
+          .text(job.postID), .text(job.postPath), .text(job.network.rawValue), .text(job.account),
           .text(try Self.encode(payload)), .text(UUID().uuidString.lowercased()),
           .text(job.compositionError == nil ? "queued" : "failed"),
           .real(job.dueAt.timeIntervalSince1970), .real(job.dueAt.timeIntervalSince1970),
@@ -337,7 +340,9 @@ public final class Queue {
   }
 
   /// The key of an account: its network and identity.
-  public static func accountKey(network: String, account: String) -> String { network + " " + account }
+  public static func accountKey(network: Network, account: String) -> String {
+    network.rawValue + " " + account
+  }
 
   /// Withdraws the waiting jobs whose post fell due more than `maxAge` ago: an announcement
   /// held back that long (by pacing, an outage, a missing account) is news no longer.
@@ -413,6 +418,14 @@ public final class Queue {
       ])
   }
 
+  /// Records a finished step of a job under way, before the next step's request is sent: a
+  /// crash after this resumes at the next step, never repeating this one.
+  public func recordProgress(_ id: Int64, _ progress: String, now: Date) throws(DeliveryError) {
+    try database.query(
+      "UPDATE jobs SET progress = ?, updated_at = ? WHERE id = ? AND state = 'sending'",
+      [.text(progress), .real(now.timeIntervalSince1970), .integer(id)])
+  }
+
   /// Marks a claimed job as possibly delivered: its request is about to go out again as it is.
   public func markMaybeDelivered(_ id: Int64) throws(DeliveryError) {
     try database.query("UPDATE jobs SET maybe_delivered = 1 WHERE id = ?", [.integer(id)])
@@ -428,7 +441,7 @@ public final class Queue {
   /// Remembers that `account` refused to log in with the credentials whose fingerprint is
   /// `fingerprint`, so Herald does not try them again (Bluesky locks accounts that do).
   public func recordLoginRefusal(
-    network: String, account: String, fingerprint: String, at date: Date
+    network: Network, account: String, fingerprint: String, at date: Date
   ) throws(DeliveryError) {
     try database.query(
       """
@@ -436,16 +449,16 @@ public final class Queue {
       ON CONFLICT (network, account) DO UPDATE SET login_refused_at = excluded.login_refused_at,
         login_fingerprint = excluded.login_fingerprint
       """,
-      [.text(network), .text(account), .real(date.timeIntervalSince1970), .text(fingerprint)])
+      [.text(network.rawValue), .text(account), .real(date.timeIntervalSince1970), .text(fingerprint)])
   }
 
   /// When `account` last refused a login, and the fingerprint of the credentials it refused.
-  public func loginRefusal(network: String, account: String) throws(DeliveryError) -> (
+  public func loginRefusal(network: Network, account: String) throws(DeliveryError) -> (
     at: Date, fingerprint: String
   )? {
     let row = try database.query(
       "SELECT login_refused_at, login_fingerprint FROM accounts WHERE network = ? AND account = ?",
-      [.text(network), .text(account)]
+      [.text(network.rawValue), .text(account)]
     ).first
     guard let at = row?.real("login_refused_at"), let fingerprint = row?.text("login_fingerprint") else {
       return nil
@@ -454,29 +467,29 @@ public final class Queue {
   }
 
   /// Forgets a refused login (the account logged in again).
-  public func clearLoginRefusal(network: String, account: String) throws(DeliveryError) {
+  public func clearLoginRefusal(network: Network, account: String) throws(DeliveryError) {
     try database.query(
       "UPDATE accounts SET login_refused_at = NULL, login_fingerprint = NULL WHERE network = ? AND account = ?",
-      [.text(network), .text(account)])
+      [.text(network.rawValue), .text(account)])
   }
 
   /// Stops an account until `until` (a rate limit).
-  public func block(network: String, account: String, until: Date) throws(DeliveryError) {
+  public func block(network: Network, account: String, until: Date) throws(DeliveryError) {
     try database.query(
       """
       INSERT INTO accounts (network, account, blocked_until) VALUES (?, ?, ?)
       ON CONFLICT (network, account) DO UPDATE SET blocked_until = excluded.blocked_until
       """,
-      [.text(network), .text(account), .real(until.timeIntervalSince1970)])
+      [.text(network.rawValue), .text(account), .real(until.timeIntervalSince1970)])
   }
 
   /// When an account last posted, and until when it is blocked.
-  public func accountState(network: String, account: String) throws(DeliveryError) -> (
+  public func accountState(network: Network, account: String) throws(DeliveryError) -> (
     lastSentAt: Date?, blockedUntil: Date?
   ) {
     let row = try database.query(
       "SELECT last_sent_at, blocked_until FROM accounts WHERE network = ? AND account = ?",
-      [.text(network), .text(account)]
+      [.text(network.rawValue), .text(account)]
     ).first
     return (
       row?.real("last_sent_at").map(Date.init(timeIntervalSince1970:)),
@@ -545,15 +558,15 @@ public final class Queue {
       for (before, after) in updates {
         try database.query(
           """
-          UPDATE jobs SET state = ?, last_error = ?, payload = ?, due_at = ?, post_due_at = ?, recheck = 0,
-            updated_at = ?
+          UPDATE jobs SET state = ?, last_error = ?, payload = ?, progress = ?, due_at = ?, post_due_at = ?,
+            recheck = 0, updated_at = ?
           WHERE id = ? AND state = ?
           """,
           [
             .text(after.state.rawValue), after.lastError.map(Database.Value.text) ?? .null,
-            .text(try Self.encode(after.payload)), .real(after.dueAt.timeIntervalSince1970),
-            .real(after.postDueAt.timeIntervalSince1970), .real(now.timeIntervalSince1970),
-            .integer(before.id), .text(before.state.rawValue),
+            .text(try Self.encode(after.payload)), after.progress.map(Database.Value.text) ?? .null,
+            .real(after.dueAt.timeIntervalSince1970), .real(after.postDueAt.timeIntervalSince1970),
+            .real(now.timeIntervalSince1970), .integer(before.id), .text(before.state.rawValue),
           ])
       }
       try database.query("UPDATE jobs SET recheck = 0 WHERE recheck = 1")
@@ -587,13 +600,14 @@ public final class Queue {
   private func job(from row: Database.Row) throws(DeliveryError) -> Job {
     guard let id = row.integer("id"), let payloadText = row.text("payload"),
       let payload = try? JSONDecoder().decode(Payload.self, from: Data(payloadText.utf8)),
-      let state = row.text("state").flatMap(Job.State.init(rawValue:))
+      let state = row.text("state").flatMap(Job.State.init(rawValue:)),
+      let network = row.text("network").flatMap(Network.init(rawValue:))
     else {
       throw DeliveryError(path: database.path, "the queue holds a job Herald cannot read; nothing was sent")
     }
     var job = Job(
       id: id, postID: row.text("post_id") ?? "", postPath: row.text("post_path") ?? "",
-      network: row.text("network") ?? "", account: row.text("account") ?? "", payload: payload,
+      network: network, account: row.text("account") ?? "", payload: payload,
       idempotencyKey: row.text("idempotency_key") ?? "", state: state,
       dueAt: Date(timeIntervalSince1970: row.real("due_at") ?? 0),
       attempts: Int(row.integer("attempts") ?? 0),
@@ -604,6 +618,7 @@ public final class Queue {
     job.mayHaveReachedServer = (row.integer("maybe_delivered") ?? 0) != 0
     job.failingSince = row.real("failing_since").map(Date.init(timeIntervalSince1970:))
     job.remoteURL = row.text("remote_url")
+    job.progress = row.text("progress")
     return job
   }
 

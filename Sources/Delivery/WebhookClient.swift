@@ -1,10 +1,11 @@
 public import Foundation
 public import HTTP
+public import Social
 
 /// A webhook: Slack (`{"text"}`), Discord (`{"content"}`) or Herald's own JSON.
 public struct WebhookClient: NetworkClient {
-  /// The network, as jobs name it.
-  public let network = "webhook"
+  /// The network.
+  public let network = Network.webhook
   /// The account posts go to: the webhook's host only, since its URL is a secret (and the
   /// account's name, for one of `social.accounts`, since two hooks may share a host).
   public let account: String

@@ -1,12 +1,13 @@
 public import Foundation
 public import HTTP
 internal import OAuth1
+public import Social
 
 /// X: `POST /2/tweets` signed with OAuth 1.0a (HMAC-SHA1). X has no idempotency key; a
 /// repeated tweet is refused as "duplicate content", which tells Herald the first went out.
 public struct XClient: NetworkClient {
-  /// The network, as jobs name it.
-  public let network = "x"
+  /// The network.
+  public let network = Network.x
   /// The account posts go to: the server, spelled one way (and the account's name, for one
   /// of `social.accounts`).
   public let account: String

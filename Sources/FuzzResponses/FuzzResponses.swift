@@ -6,24 +6,35 @@ import Delivery
 import Foundation
 import FuzzSupport
 import HTTP
+import HeraldCore
+import Posts
+import Social
 
 private let job = Job(
-  id: 1, postID: "https://openinfra.org/blog/a", postPath: "a.md", network: "mastodon",
+  id: 1, postID: "https://openinfra.org/blog/a", postPath: "a.md", network: .mastodon,
   account: "https://m.example",
   payload: Payload(
     text: "t", permalink: "https://openinfra.org/blog/a", title: "T", summary: nil, language: "en",
     facetsJSON: nil, recordKey: "3jzfcijpj2z2a", createdAt: "2025-01-01T00:00:00Z"),
   idempotencyKey: "k", state: .sending, dueAt: Date(timeIntervalSince1970: 0), attempts: 1, lastError: nil,
   remoteID: nil, createdAt: Date(timeIntervalSince1970: 0), sentAt: nil)
-private let clients: [any NetworkClient] = [
-  MastodonClient(server: "https://m.example", token: "token"),
-  XClient(server: "https://api.x.com", consumerKey: "a", consumerSecret: "b", token: "c", tokenSecret: "d"),
-  LinkedInClient(server: "https://api.linkedin.com", token: "t", author: "urn:li:organization:1"),
-  WebhookClient(url: "https://hooks.example/hook", format: "slack"),
-  BlueskyClient(
-    service: "https://bsky.example", handle: "h.example", appPassword: "p",
-    stateFolder: URL(fileURLWithPath: "/nonexistent"), fingerprint: "f"),
-]
+// A client of every network in the registry, so a new network is fuzzed from its first day:
+// each made from made-up keys, in a state folder that does not exist.
+private let clients: [any NetworkClient] = {
+  var warnings: [Diagnostic] = []
+  guard
+    let configuration = try? HeraldConfiguration.parse(
+      "site:\n  title: Fuzz\n  url: https://openinfra.org\nstate: /nonexistent\n", path: "herald.yml",
+      warnings: &warnings)
+  else { fatalError("the fuzz target's configuration does not parse") }
+  let keys: NetworkEntry.Keys = { key in
+    key.hasSuffix("URL")
+      ? "https://\(key.lowercased()).example/hook" : key == "FORMAT" ? "slack" : "fuzz-\(key)"
+  }
+  return NetworkRegistry.entries.map { entry in
+    entry.client(keys, NetworkEntry.Context(configuration: configuration, name: nil, prefix: "FUZZ"))
+  }
+}()
 
 func fuzzOne(_ data: Data) {
   let status = 100 + Int(data.first ?? 0) * 2

@@ -5,7 +5,9 @@ import FuzzSupport
 import Social
 
 private let permalink = "https://openinfra.org/blog/fuzzing-herald"
-private let profiles: [NetworkProfile] = [.x, .bluesky, .mastodon(), .linkedin, .webhook(.discord)]
+// Every network's profile (a new network is fuzzed from its first day), and each webhook format.
+private let profiles: [NetworkProfile] =
+  Network.allCases.map(NetworkProfile.standard(for:)) + WebhookFormat.allCases.map(NetworkProfile.webhook)
 
 func fuzzOne(_ data: Data) {
   let text = String(decoding: data, as: UTF8.self)

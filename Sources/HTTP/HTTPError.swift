@@ -41,16 +41,6 @@ public struct HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
     self.message = message
   }
 
-  /// Whether trying the same request again later may work. A TLS failure may: a server's
-  /// expired or misissued certificate is fixed by its operator, and the posts waiting for it
-  /// should go out then (still never over an unverified connection).
-  public var isRetryable: Bool {
-    switch kind {
-    case .resolve, .connect, .tls, .timeout, .transport: true
-    case .invalidURL, .insecureURL, .invalidRequest, .tooLarge: false
-    }
-  }
-
   /// One line for a log or a terminal: the URL, then what went wrong.
   public var description: String {
     "HTTP request to \(url) failed: \(message)"

@@ -1,5 +1,6 @@
 internal import Foundation
 public import Posts
+public import Social
 
 #if canImport(Glibc)
   import Glibc
@@ -10,32 +11,28 @@ public import Posts
 /// The secrets and endpoints for the networks: a `KEY=value` file, overridden by the
 /// environment. Values are never printed: `description` names the keys only.
 public struct Credentials: Sendable, CustomStringConvertible {
-  /// Each network's keys, without their prefix: the default account's keys carry the
-  /// network's name (`MASTODON_TOKEN`), an account of `social.accounts` its own prefix
-  /// (`OPENSTACK_MASTODON_TOKEN`).
-  public static let networkKeys: [String: [String]] = [
-    "mastodon": ["URL", "TOKEN"],
-    "bluesky": ["URL", "HANDLE", "APP_PASSWORD"],
-    "x": ["URL", "CONSUMER_KEY", "CONSUMER_SECRET", "ACCESS_TOKEN", "ACCESS_TOKEN_SECRET"],
-    "linkedin": ["URL", "TOKEN", "AUTHOR", "VERSION"],
-    "webhook": ["URL", "FORMAT"],
-  ]
-
-  /// The keys of the account whose keys start with `prefix` on `network`.
-  public static func keys(network: String, prefix: String) -> [String] {
-    (networkKeys[network] ?? []).map { prefix + "_" + $0 }
+  /// The keys of the account whose keys start with `prefix` on `network`: the default
+  /// account's carry the network's name (`MASTODON_TOKEN`), an account of `social.accounts` its
+  /// own prefix (`OPENSTACK_MASTODON_TOKEN`).
+  public static func keys(network: Network, prefix: String) -> [String] {
+    NetworkRegistry.entry(network).keys.map { prefix + "_" + $0 }
   }
+
+  /// The prefix of a network's default account (`MASTODON`).
+  public static func defaultPrefix(_ network: Network) -> String { network.rawValue.uppercased() }
 
   /// Every key of the default accounts, and the hub.
   public static let knownKeys: [String] =
-    ["mastodon", "bluesky", "x", "linkedin", "webhook"].flatMap { keys(network: $0, prefix: $0.uppercased()) }
-    + ["WEBSUB_HUB"]
+    Network.allCases.flatMap { keys(network: $0, prefix: defaultPrefix($0)) } + ["WEBSUB_HUB"]
 
   private var values: [String: String]
   /// The credentials file read, as named; nil when there was none (environment only).
   public private(set) var file: String?
-  /// Keys whose value is a webhook URL: secret, since such a URL carries its token.
-  private var webhookURLKeys: Set<String> = ["WEBHOOK_URL"]
+  /// Keys whose values are no secret (`MASTODON_URL`, `BLUESKY_HANDLE`), from the registry.
+  private var publicKeys: Set<String> = Set(
+    Network.allCases.flatMap { network in
+      NetworkRegistry.entry(network).publicKeys.map { defaultPrefix(network) + "_" + $0 }
+    })
 
   /// Credentials from a dictionary (tests, or keys already read).
   public init(_ values: [String: String] = [:]) {
@@ -45,18 +42,22 @@ public struct Credentials: Sendable, CustomStringConvertible {
   /// The value of `key`, if set.
   public subscript(_ key: String) -> String? { values[key] }
 
+  /// An account's keys by their name without `prefix` (`TOKEN` for `MASTODON_TOKEN`).
+  public func keys(prefix: String) -> NetworkEntry.Keys {
+    let values = values
+    return { values[prefix + "_" + $0] }
+  }
+
   /// The keys that are set, sorted: safe to print.
   public var description: String { "Credentials(\(values.keys.sorted().joined(separator: ", ")))" }
 
   /// Every secret value, for scrubbing out of anything Herald prints. A webhook's URL is a
   /// secret too (Slack's and Discord's carry their token in the path).
   public var secrets: [String] {
-    let plain = ["_URL", "_FORMAT", "_HANDLE", "_VERSION"]
-    var secrets = values.filter { key, _ in !plain.contains { key.hasSuffix($0) } }.map(\.value)
-    for key in webhookURLKeys.sorted() {
-      guard let webhook = values[key] else { continue }
-      secrets.append(webhook)
-      if let path = URL(string: webhook)?.path, path.count > 1 { secrets.append(path) }
+    var secrets = values.filter { key, _ in !publicKeys.contains(key) && key != "WEBSUB_HUB" }.map(\.value)
+    // A secret URL's path is its secret part (Slack's and Discord's hooks carry the token).
+    for (key, value) in values where key.hasSuffix("_URL") && !publicKeys.contains(key) {
+      if let path = URL(string: value)?.path, path.count > 1 { secrets.append(path) }
     }
     // Longest first, so a value that contains another is scrubbed whole.
     return secrets.filter { $0.count >= 4 }.sorted { $0.count > $1.count }
@@ -71,7 +72,11 @@ public struct Credentials: Sendable, CustomStringConvertible {
   ) throws(Diagnostic) -> Credentials {
     let named = explicitPath ?? environment["HERALD_CREDENTIALS"].flatMap { $0.isEmpty ? nil : $0 }
     let path = named ?? "credentials"
-    let known = knownKeys + accounts.flatMap { keys(network: $0.network, prefix: $0.credentials) }
+    let known =
+      knownKeys
+      + accounts.flatMap { account in
+        Network(rawValue: account.network).map { keys(network: $0, prefix: account.credentials) } ?? []
+      }
     var values: [String: String] = [:]
     if FileManager.default.fileExists(atPath: path) {
       values = try readFile(path, known: Set(known), warnings: &warnings)
@@ -83,8 +88,11 @@ public struct Credentials: Sendable, CustomStringConvertible {
     }
     var credentials = Credentials(values)
     credentials.file = FileManager.default.fileExists(atPath: path) ? path : nil
-    for account in accounts where account.network == "webhook" {
-      credentials.webhookURLKeys.insert(account.credentials + "_URL")
+    for account in accounts {
+      guard let network = Network(rawValue: account.network) else { continue }
+      for key in NetworkRegistry.entry(network).publicKeys {
+        credentials.publicKeys.insert(account.credentials + "_" + key)
+      }
     }
     try credentials.validateURLs(source: path)
     return credentials

@@ -1,5 +1,6 @@
 public import Foundation
 public import Posts
+internal import Social
 
 /// `herald.yml`: the site, its folders, its feeds and its social settings.
 public struct HeraldConfiguration: Sendable {
@@ -102,7 +103,9 @@ public struct HeraldConfiguration: Sendable {
 
   /// The settings `PostReader` needs.
   public var postSite: PostReader.Site {
-    PostReader.Site(url: site.url, blogPath: site.blogPath, timeZone: site.timeZone)
+    PostReader.Site(
+      url: site.url, blogPath: site.blogPath, timeZone: site.timeZone,
+      networks: Network.allCases.map(\.rawValue))
   }
 
   /// The blog's home page: `site.url` + `site.blog_path`.
@@ -124,6 +127,15 @@ extension HeraldConfiguration {
     guard let text = String(data: data, encoding: .utf8) else {
       throw Diagnostic(.error, path: path, "the configuration file is not UTF-8")
     }
+    var configuration = try parse(text, path: path, strict: strict, warnings: &warnings)
+    configuration.sourceDigest = PostReader.digest(data)
+    return configuration
+  }
+
+  /// Reads the configuration `text` of the file at `path` (folders are relative to it).
+  public static func parse(_ text: String, path: String, strict: Bool = false, warnings: inout [Diagnostic])
+    throws(Diagnostic) -> Self
+  {
     let root = try YAMLMapping(parsing: text, path: path)
     warnings += ConfigurationSchema.unknownKeys(in: root).map { warning in
       var diagnostic = warning
@@ -176,7 +188,6 @@ extension HeraldConfiguration {
     {
       configuration.giveUpAfter = giveUp
     }
-    configuration.sourceDigest = PostReader.digest(data)
     return configuration
   }
 
@@ -250,10 +261,10 @@ extension HeraldConfiguration {
     }
     if let templates = try fields.mapping("templates") {
       for network in templates.keys {
-        guard PostReader.syndicationNetworks.contains(network) else {
+        guard Network(rawValue: network) != nil else {
           throw Diagnostic(
             .error, path: path, line: templates.line(of: network),
-            "'social.templates.\(network)' is not a network (\(PostReader.syndicationNetworks.joined(separator: ", ")))"
+            "'social.templates.\(network)' is not a network (\(Network.names))"
           )
         }
         social.templates[network] = try templates.string(network)
@@ -302,10 +313,10 @@ extension HeraldConfiguration {
         throw Diagnostic(
           .error, path: accounts.path, line: line, "'social.accounts.\(name)' needs a 'network'")
       }
-      guard PostReader.syndicationNetworks.contains(network) else {
+      guard Network(rawValue: network) != nil else {
         throw Diagnostic(
           .error, path: accounts.path, line: fields.line(of: "network"),
-          "'social.accounts.\(name).network' is not a network (\(PostReader.syndicationNetworks.joined(separator: ", ")))"
+          "'social.accounts.\(name).network' is not a network (\(Network.names))"
         )
       }
       let credentials =

@@ -50,7 +50,7 @@ public struct JobStatus: Sendable {
     var limits: [String: (lastSentAt: Date?, blockedUntil: Date?)] = [:]
     var refusals: [String: Date] = [:]
     let configured = Set(
-      accounts.map { Queue.accountKey(network: $0.network.rawValue, account: $0.client.account) })
+      accounts.map { Queue.accountKey(network: $0.network, account: $0.client.account) })
     for key in Set(jobs.map(Queue.accountKey)) {
       guard let job = jobs.first(where: { Queue.accountKey($0) == key }) else { continue }
       limits[key] = try queue?.accountState(network: job.network, account: job.account) ?? (nil, nil)

@@ -220,7 +220,7 @@ public struct Publisher {
     for job in waiting.sorted(by: { $0.dueAt < $1.dueAt }) + fresh {
       guard
         let client = accounts.first(where: {
-          $0.network.rawValue == job.network && $0.client.account == job.account
+          $0.network == job.network && $0.client.account == job.account
         })?
         .client
       else { continue }
@@ -235,7 +235,7 @@ public struct Publisher {
       else { continue }
       claimed[key, default: 0] += 1
       var shown = job
-      if shown.network == "bluesky", shown.payload.recordKey == nil {
+      if shown.network == .bluesky, shown.payload.recordKey == nil {
         shown.payload.recordKey = "(chosen when queued)"
       }
       report.requests.append(try client.request(for: shown, now: now))
@@ -289,7 +289,7 @@ public struct Publisher {
           quietUntil = min(quietUntil, due.timeIntervalSince1970)
           continue
         }
-        let network = account.network.rawValue
+        let network = account.network
         if (try? queue?.contains(postID: post.id, network: network, account: account.client.account)) == true
         {
           continue

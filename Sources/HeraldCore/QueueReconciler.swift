@@ -34,7 +34,7 @@ struct QueueReconciler {
       // say what that account would be sent.
       guard
         let account = accounts.first(where: {
-          $0.network.rawValue == job.network && $0.client.account == job.account
+          $0.network == job.network && $0.client.account == job.account
         })
       else { return nil }
       return review(job, post: byID[job.postID], account: account)
@@ -82,6 +82,8 @@ struct QueueReconciler {
           keeping: job.payload)
         if fresh != job.payload {
           after.payload = fresh
+          // Steps made for the old text (a Threads container) are not published: start over.
+          after.progress = nil
           notes.append("composed again from the edited post")
         }
         if job.isUncomposed {
@@ -115,6 +117,7 @@ struct QueueReconciler {
       text: composed.text, permalink: post.permalink, title: post.title, summary: post.summary,
       language: post.language ?? configuration.site.language,
       facetsJSON: network == .bluesky && !composed.facets.isEmpty ? Facet.jsonString(composed.facets) : nil,
-      recordKey: previous?.recordKey, createdAt: previous?.createdAt ?? createdAt ?? "")
+      recordKey: previous?.recordKey, createdAt: previous?.createdAt ?? createdAt ?? "",
+      topicTag: String(configuration.social.hashtag.dropFirst()))
   }
 }

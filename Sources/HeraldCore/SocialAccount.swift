@@ -29,18 +29,6 @@ public struct SocialAccount: Sendable {
       }
   }
 
-  /// The keys an account of `network` needs (`URL` and `TOKEN` for Mastodon), unprefixed;
-  /// the others (`BLUESKY_URL`, `LINKEDIN_VERSION`…) have defaults.
-  public static func requiredKeys(_ network: Network) -> [String] {
-    switch network {
-    case .mastodon: ["URL", "TOKEN"]
-    case .bluesky: ["HANDLE", "APP_PASSWORD"]
-    case .x: ["CONSUMER_KEY", "CONSUMER_SECRET", "ACCESS_TOKEN", "ACCESS_TOKEN_SECRET"]
-    case .linkedin: ["TOKEN", "AUTHOR"]
-    case .webhook: ["URL"]
-    }
-  }
-
   /// The accounts `credentials` turn on: each network's default account whose keys are all
   /// present, then each account of `social.accounts` whose keys are.
   public static func configured(
@@ -69,7 +57,7 @@ public struct SocialAccount: Sendable {
 
   /// The keys an account with `prefix` lacks, in full (`OPENSTACK_MASTODON_TOKEN`).
   public static func missingKeys(_ network: Network, prefix: String, credentials: Credentials) -> [String] {
-    requiredKeys(network).map { prefix + "_" + $0 }.filter { credentials[$0] == nil }
+    NetworkRegistry.entry(network).requiredKeys.map { prefix + "_" + $0 }.filter { credentials[$0] == nil }
   }
 
   private static func client(
@@ -77,33 +65,8 @@ public struct SocialAccount: Sendable {
     _ credentials: Credentials
   ) -> (any NetworkClient)? {
     guard missingKeys(network, prefix: prefix, credentials: credentials).isEmpty else { return nil }
-    let key = { (suffix: String) in credentials[prefix + "_" + suffix] }
-    switch network {
-    case .mastodon:
-      return MastodonClient(
-        server: key("URL")!, token: key("TOKEN")!, visibility: configuration.social.mastodonVisibility,
-        name: name, keyPrefix: prefix)
-    case .bluesky:
-      let service = key("URL") ?? "https://bsky.social"
-      // Stands for the credentials in the queue (a refused login is not retried until they
-      // change) without being them.
-      var fingerprint = FieldDigest()
-      fingerprint.add(["herald bluesky login", service, key("HANDLE")!, key("APP_PASSWORD")!])
-      return BlueskyClient(
-        service: service, handle: key("HANDLE")!, appPassword: key("APP_PASSWORD")!,
-        stateFolder: configuration.state.url, fingerprint: String(fingerprint.hex.prefix(32)), name: name,
-        keyPrefix: prefix)
-    case .x:
-      return XClient(
-        server: key("URL") ?? "https://api.x.com", consumerKey: key("CONSUMER_KEY")!,
-        consumerSecret: key("CONSUMER_SECRET")!, token: key("ACCESS_TOKEN")!,
-        tokenSecret: key("ACCESS_TOKEN_SECRET")!, name: name, keyPrefix: prefix)
-    case .linkedin:
-      return LinkedInClient(
-        server: key("URL") ?? "https://api.linkedin.com", token: key("TOKEN")!, author: key("AUTHOR")!,
-        version: key("VERSION"), name: name, keyPrefix: prefix)
-    case .webhook:
-      return WebhookClient(url: key("URL")!, format: key("FORMAT") ?? "json", name: name, keyPrefix: prefix)
-    }
+    let keys = credentials.keys(prefix: prefix)
+    return NetworkRegistry.entry(network).client(
+      keys, NetworkEntry.Context(configuration: configuration, name: name, prefix: prefix))
   }
 }

@@ -57,12 +57,8 @@ public struct SocialPlanner: Sendable {
 
   /// How `network` counts, as configured; a webhook's format is its account's (`prefix`).
   public func profile(for network: Network, prefix: String? = nil) -> NetworkProfile {
-    switch network {
-    case .mastodon: .mastodon(limit: configuration.social.mastodonLimit)
-    case .webhook:
-      .webhook(WebhookFormat(rawValue: credentials[(prefix ?? "WEBHOOK") + "_FORMAT"] ?? "") ?? .json)
-    default: .standard(for: network)
-    }
+    NetworkRegistry.entry(network).profile(
+      credentials.keys(prefix: prefix ?? Credentials.defaultPrefix(network)), configuration)
   }
 
   /// The social post of `post` for one account, as it stands at `now`.

@@ -129,7 +129,7 @@ public struct Workspace: Sendable {
     return [
       "herald \(HeraldVersion.current)", site.url, site.blogPath, site.timeZone.identifier,
       String(site.timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: 0))),
-      configuration.posts.displayPath,
+      configuration.posts.displayPath, site.networks.joined(separator: ","),
     ].joined(separator: "\n")
   }
 

@@ -11,12 +11,15 @@ public struct PostReader: Sendable {
     public var blogPath: String
     /// The zone for dates written without one (`site.timezone`).
     public var timeZone: TimeZone
+    /// The networks `syndication` may name (the registry's); empty: any name is taken.
+    public var networks: [String]
 
     /// Creates site settings.
-    public init(url: String, blogPath: String, timeZone: TimeZone) {
+    public init(url: String, blogPath: String, timeZone: TimeZone, networks: [String] = []) {
       self.url = url
       self.blogPath = blogPath
       self.timeZone = timeZone
+      self.networks = networks
     }
 
     /// The permalink of a post that names none: the blog's URL and the slug.
@@ -278,9 +281,6 @@ public struct PostReader: Sendable {
     return items.compactMap { $0 }.filter { seen.insert($0.label.lowercased()).inserted }
   }
 
-  /// The networks `syndication` may name.
-  public static let syndicationNetworks = ["mastodon", "bluesky", "x", "linkedin", "webhook"]
-
   private func syndication(_ fields: YAMLMapping, warnings: inout [Diagnostic]) throws(Diagnostic)
     -> Syndication
   {
@@ -296,11 +296,11 @@ public struct PostReader: Sendable {
       try timestamp(text, key: "at", in: block)
     }
     for key in block.keys where !["skip", "at"].contains(key) {
-      guard Self.syndicationNetworks.contains(key) else {
+      guard site.networks.isEmpty || site.networks.contains(key) else {
         warnings.append(
           Diagnostic(
             .warning, path: block.path, line: block.line(of: key),
-            "'syndication.\(key)' is not a network Herald knows (\(Self.syndicationNetworks.joined(separator: ", "))); it is ignored"
+            "'syndication.\(key)' is not a network Herald knows (\(site.networks.joined(separator: ", "))); it is ignored"
           ))
         continue
       }

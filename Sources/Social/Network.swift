@@ -10,6 +10,9 @@ public enum Network: String, CaseIterable, Sendable, Codable {
   case linkedin
   /// An incoming webhook: Slack, Discord or plain JSON.
   case webhook
+
+  /// Every network's name, for messages: `mastodon, bluesky, …`.
+  public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
 }
 
 /// The body a webhook expects, which decides its length limit.

@@ -28,6 +28,8 @@ public struct NetworkProfile: Sendable, Equatable {
   public let counting: Counting
   /// Whether posts carry rich-text facets (Bluesky).
   public let hasFacets: Bool
+  /// The most hashtags a post carries (Threads takes one topic), the main one first; nil: no cap.
+  public let maxHashtags: Int?
   /// The template used when the configuration gives none.
   public let defaultTemplate: String
 
@@ -35,8 +37,10 @@ public struct NetworkProfile: Sendable, Equatable {
   public init(
     network: Network, name: String, limit: Int?, maxUTF8Bytes: Int? = nil, maxScalars: Int? = nil,
     counting: Counting,
-    hasFacets: Bool = false, defaultTemplate: String = NetworkProfile.standardTemplate
+    hasFacets: Bool = false, maxHashtags: Int? = nil,
+    defaultTemplate: String = NetworkProfile.standardTemplate
   ) {
+    self.maxHashtags = maxHashtags
     self.network = network
     self.name = name
     self.limit = limit

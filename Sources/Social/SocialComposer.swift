@@ -40,6 +40,7 @@ public struct SocialComposer: Sendable {
       }
       extras.append(tag)
     }
+    if let most = profile.maxHashtags { extras = Array(extras.prefix(max(0, most - 1))) }
     let via = parts.via.flatMap(Self.credit)
 
     let context = Context(

@@ -105,7 +105,7 @@ enum AccountTable {
   static func rows(_ configuration: HeraldConfiguration, credentials: Credentials) -> [Row] {
     var rows: [Row] = []
     func row(_ network: Network, name: String?, prefix: String) -> Row {
-      let keys = Credentials.keys(network: network.rawValue, prefix: prefix)
+      let keys = Credentials.keys(network: network, prefix: prefix)
       return Row(
         network: network, name: name,
         missing: SocialAccount.missingKeys(network, prefix: prefix, credentials: credentials),

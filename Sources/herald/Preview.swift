@@ -117,7 +117,7 @@ struct PostPreview {
 
   /// The jobs of one network, one line each: where each stands in the queue.
   func queueLines(_ network: Network, zone: TimeZone) -> [String] {
-    jobs.filter { $0.network == network.rawValue }.map { Self.describe($0, zone: zone) }
+    jobs.filter { $0.network == network }.map { Self.describe($0, zone: zone) }
   }
 
   /// One job's state as people read it.
@@ -230,7 +230,7 @@ enum PreviewJSON {
           file: preview.post.source.displayPath,
           social: preview.plans.map { plan in
             var entry = SocialEntry(network: plan.network.rawValue, limit: plan.limit)
-            entry.queue = preview.jobs.filter { $0.network == plan.network.rawValue }.map(QueueEntry.init)
+            entry.queue = preview.jobs.filter { $0.network == plan.network }.map(QueueEntry.init)
             switch plan.post {
             case .success(let composed):
               entry.text = composed.text

@@ -5,6 +5,7 @@ import Foundation
 import HTTP
 import HeraldCore
 import Posts
+import Social
 
 /// `herald publish`: the cron job.
 struct Publish: ParsableCommand {
@@ -110,7 +111,10 @@ struct Publish: ParsableCommand {
         "Feeds that would change: \(report.feedsToWrite.isEmpty ? "none" : report.feedsToWrite.joined(separator: ", "))"
       )
       console.say("Social posts that would be queued: \(report.queued.count)")
-      for request in report.requests { console.say(""); console.say(RequestPrinter.describe(request)) }
+      for request in report.requests {
+        console.say("")
+        console.say(RequestPrinter.describe(request, secrets: credentials.secrets))
+      }
     } else {
       console.say(Self.summary(report, zone: configuration.site.timeZone))
     }
@@ -147,7 +151,7 @@ extension Publish {
       if withdrawn > 0 { parts.append("\(withdrawn) withdrawn") }
     }
     if !delivery.rateLimited.isEmpty {
-      parts.append("rate-limited: \(delivery.rateLimited.sorted().joined(separator: ", "))")
+      parts.append("rate-limited: \(delivery.rateLimited.map(\.rawValue).sorted().joined(separator: ", "))")
     }
     if !report.pinged.isEmpty { parts.append("hub pinged") }
     return "Published: " + parts.joined(separator: "; ") + "."
@@ -160,11 +164,13 @@ extension Publish {
 }
 
 /// Prints a request as `--dry-run` shows it: method, URL, headers (credentials redacted), body.
+/// Which parts are secret is known from the credentials, not from the network: a URL that
+/// carries a secret (a webhook's path, a token in the query) shows only its host.
 enum RequestPrinter {
   static let secretHeaders: Set<String> = ["authorization", "cookie", "x-api-key"]
 
-  static func describe(_ request: HTTPRequest) -> String {
-    var lines = ["\(request.method) \(redactedURL(request.url))"]
+  static func describe(_ request: HTTPRequest, secrets: [String]) -> String {
+    var lines = ["\(request.method) \(redactedURL(request.url, secrets: secrets))"]
     for header in request.headers {
       let value = secretHeaders.contains(header.name.lowercased()) ? "[redacted]" : header.value
       lines.append("\(header.name): \(value)")
@@ -176,12 +182,9 @@ enum RequestPrinter {
     return lines.joined(separator: "\n")
   }
 
-  /// Webhook URLs carry their secret in the path: only the host is shown.
-  static func redactedURL(_ url: String) -> String {
+  static func redactedURL(_ url: String, secrets: [String]) -> String {
     guard let parsed = URL(string: url), let host = parsed.host else { return "[redacted URL]" }
-    let path = parsed.path
-    let known = ["/api/v1/statuses", "/xrpc/com.atproto.repo.putRecord", "/2/tweets", "/rest/posts"]
-    if known.contains(where: { path.hasSuffix($0) }) { return url }
+    guard secrets.contains(where: { url.contains($0) }) else { return url }
     return "\(parsed.scheme ?? "https")://\(host)\(parsed.port.map { ":\($0)" } ?? "")/[redacted]"
   }
 }

@@ -3,6 +3,7 @@ import Delivery
 import Foundation
 import HeraldCore
 import Posts
+import Social
 
 /// `herald queue [list | retry ID | cancel ID] [--json]`: the delivery queue.
 struct QueueCommand: ParsableCommand {
@@ -127,7 +128,7 @@ struct JobFilter {
   var post: String?
 
   func matches(_ job: Job) -> Bool {
-    if let network, job.network != network.lowercased() { return false }
+    if let network, job.network.rawValue != network.lowercased() { return false }
     if let post {
       let slug = ((job.postPath as NSString).lastPathComponent as NSString).deletingPathExtension
       let path = post.hasPrefix("./") ? String(post.dropFirst(2)) : post
@@ -240,7 +241,7 @@ enum QueueJSON {
       file = job.postPath
       title = job.payload.title
       url = job.payload.permalink
-      network = job.network
+      network = job.network.rawValue
       account = job.account
       state = job.state.rawValue
       situation = status?.situation.rawValue

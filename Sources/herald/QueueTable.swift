@@ -2,6 +2,7 @@ import Delivery
 import Foundation
 import HeraldCore
 import Posts
+import Social
 
 /// `queue list` as a table that fits 80 columns: a line per job (id, post, network, where it
 /// stands, attempts, when), then what a person needs under it: the sent post's address, the
@@ -29,7 +30,7 @@ struct QueueTable {
       let title = job.payload.title.isEmpty ? job.postPath : job.payload.title
       lines.append(
         [
-          pad(String(job.id), idWidth, right: true), pad(title, titleWidth), pad(job.network, 10),
+          pad(String(job.id), idWidth, right: true), pad(title, titleWidth), pad(job.network.rawValue, 10),
           pad(status.situation.rawValue, 13), pad(String(job.attempts), 5, right: true),
           status.when.map(time) ?? "",
         ].joined(separator: "  ").replacing(/\s+$/, with: ""))

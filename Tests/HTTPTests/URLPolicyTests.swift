@@ -41,7 +41,6 @@ struct URLPolicyTests {
       try HTTPClient().send(HTTPRequest(method: "GET", url: "http://127.evil.com/feed"))
     }
     #expect(error.kind == .insecureURL)
-    #expect(!error.isRetryable)
     #expect(error.description.contains("use https"))
   }
 
@@ -53,7 +52,6 @@ struct URLPolicyTests {
       try HTTPClient().send(HTTPRequest(method: "GET", url: url))
     }
     #expect(error.kind == .invalidURL)
-    #expect(!error.isRetryable)
   }
 
   @Test("a line break in a header value is refused, without quoting the value")
@@ -79,17 +77,5 @@ struct URLPolicyTests {
     let error = HTTPError(
       kind: .connect, url: "https://user:pa55@example.com:8443/path?access_token=t0ken#frag", message: "x")
     #expect(error.url == "https://example.com:8443/path")
-  }
-
-  @Test("only failures that may pass on their own are retryable")
-  func retryable() {
-    let retryable: [HTTPError.Kind] = [.resolve, .connect, .tls, .timeout, .transport]
-    let final: [HTTPError.Kind] = [.invalidURL, .insecureURL, .invalidRequest, .tooLarge]
-    for kind in retryable {
-      #expect(HTTPError(kind: kind, url: "", message: "").isRetryable, "\(kind)")
-    }
-    for kind in final {
-      #expect(!HTTPError(kind: kind, url: "", message: "").isRetryable, "\(kind)")
-    }
   }
 }

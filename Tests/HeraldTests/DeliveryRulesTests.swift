@@ -1,4 +1,6 @@
 import Foundation
+import HTTP
+import Social
 import TestSupport
 import Testing
 
@@ -45,7 +47,7 @@ import Testing
       let clock = run == 2 ? now.addingTimeInterval(-3600) : now
       for index in 0..<700 {
         let job = Queue.NewJob(
-          postID: "post-\(run)-\(index)", postPath: "p.md", network: "bluesky", account: "h.test",
+          postID: "post-\(run)-\(index)", postPath: "p.md", network: .bluesky, account: "h.test",
           payload: Payload(
             text: "t", permalink: "https://x.test/", title: "t", summary: nil, language: nil, facetsJSON: nil,
             recordKey: nil, createdAt: "2025-01-01T00:00:00Z"),
@@ -72,7 +74,7 @@ import Testing
   @Test func pacingToleratesARunThatStartsAFewSecondsEarly() {
     let now = Date(timeIntervalSince1970: 1_750_000_000)
     let job = Job(
-      id: 1, postID: "p", postPath: "p.md", network: "mastodon", account: "a",
+      id: 1, postID: "p", postPath: "p.md", network: .mastodon, account: "a",
       payload: Payload(
         text: "t", permalink: "u", title: "t", summary: nil, language: nil, facetsJSON: nil, recordKey: nil,
         createdAt: ""),
@@ -110,5 +112,34 @@ import Testing
     #expect(
       WebhookClient.slackEscaped("<!channel> A & B <https://evil.example|ok> é")
         == "&lt;!channel&gt; A &amp; B &lt;https://evil.example|ok&gt; é")
+  }
+}
+
+/// The retry policy, whole: which failures retry, which fail for good, which stop the
+/// account, which wait for a rate limit.
+@Suite struct RetryPolicyTests {
+  @Test(arguments: [
+    (HTTPError.Kind.resolve, RetryPolicy.Decision.network(mayHaveReachedServer: false)),
+    (.connect, .network(mayHaveReachedServer: false)),
+    (.tls, .network(mayHaveReachedServer: false)),
+    (.timeout, .network(mayHaveReachedServer: true)),
+    (.transport, .network(mayHaveReachedServer: true)),
+    (.invalidURL, .fail),
+    (.insecureURL, .fail),
+    (.invalidRequest, .fail),
+    (.tooLarge, .fail),
+  ])
+  func requestsWithoutAnAnswer(kind: HTTPError.Kind, decision: RetryPolicy.Decision) {
+    #expect(RetryPolicy.decision(for: HTTPError(kind: kind, url: "https://x.test/", message: "")) == decision)
+  }
+
+  @Test(arguments: [
+    (400, RetryPolicy.Decision.fail), (401, .stopAccount), (403, .stopAccount), (404, .fail),
+    (408, .job(mayHaveReachedServer: false)), (409, .fail), (413, .fail), (422, .fail), (429, .waitForLimit),
+    (500, .network(mayHaveReachedServer: true)), (502, .network(mayHaveReachedServer: true)),
+    (503, .network(mayHaveReachedServer: true)), (504, .network(mayHaveReachedServer: true)),
+  ])
+  func answersThatAreNoSuccess(status: Int, decision: RetryPolicy.Decision) {
+    #expect(RetryPolicy.decision(forStatus: status) == decision)
   }
 }

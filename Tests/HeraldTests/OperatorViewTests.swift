@@ -1,5 +1,6 @@
 import Delivery
 import Foundation
+import Social
 import TestSupport
 import Testing
 
@@ -229,7 +230,7 @@ import Testing
     func at(_ minutes: Double) -> Date { base.addingTimeInterval(minutes * 60) }
     let mastodon = "https://mastodon.example"
     func add(
-      _ name: String, _ title: String, network: String = "mastodon", account: String = mastodon,
+      _ name: String, _ title: String, network: Network = .mastodon, account: String = mastodon,
       due: Double = 0
     )
       throws -> Int64
@@ -258,9 +259,9 @@ import Testing
       now: at(3))
     _ = try add("scheduled", "OpenInfra Summit Asia 2026: Call for Presentations Now Open", due: 600)
     _ = try add("due", "User groups around the world")
-    _ = try add("limited", "A post for Bluesky", network: "bluesky", account: "openinfra.bsky.social")
-    try queue.block(network: "bluesky", account: "openinfra.bsky.social", until: at(45))
-    _ = try add("orphan", "For an account no longer configured", network: "x", account: "https://api.x.com")
+    _ = try add("limited", "A post for Bluesky", network: .bluesky, account: "openinfra.bsky.social")
+    try queue.block(network: .bluesky, account: "openinfra.bsky.social", until: at(45))
+    _ = try add("orphan", "For an account no longer configured", network: .x, account: "https://api.x.com")
     let cancelled = try add("cancelled", "Never mind")
     _ = try queue.cancel(cancelled, now: at(4))
     let withdrawn = try add("withdrawn", "A draft after all")

@@ -5,7 +5,9 @@ import Testing
 
 @Suite struct PostReaderTests {
   let reader = PostReader(
-    site: .init(url: "https://openinfra.org", blogPath: "/blog/", timeZone: TimeZone(secondsFromGMT: 0)!))
+    site: .init(
+      url: "https://openinfra.org", blogPath: "/blog/", timeZone: TimeZone(secondsFromGMT: 0)!,
+      networks: ["mastodon", "bluesky", "x", "linkedin", "webhook"]))
 
   func read(_ text: String, path: String = "posts/example-post.md") throws(Diagnostic) -> Post {
     var warnings: [Diagnostic] = []

@@ -159,6 +159,16 @@ struct TwitterTextConformanceTests {
     #expect(found == testCase.expected)
   }
 
+  @Test("the TLD lists in TwitterTextTLDs+Lists.swift are exactly tlds.yml's, country and generic")
+  func tldListsAreTheConformanceData() throws {
+    let tests = try Conformance.tlds()
+    func tlds(_ cases: [URLCase]) -> Set<String> {
+      Set(cases.map { String($0.text.dropFirst("https://twitter.".count)) })
+    }
+    #expect(Set(TwitterTextTLDs.country) == tlds(tests.country))
+    #expect(Set(TwitterTextTLDs.generic) == tlds(tests.generic))
+  }
+
   @Test("tlds.yml: every TLD is recognised")
   func tlds() throws {
     let tests = try Conformance.tlds()
