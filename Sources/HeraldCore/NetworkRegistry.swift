@@ -54,6 +54,7 @@ public enum NetworkRegistry {
     case .x: x
     case .linkedin: linkedin
     case .webhook: webhook
+    case .threads: threads
     }
   }
 
@@ -111,6 +112,16 @@ public enum NetworkRegistry {
     client: { key, context in
       WebhookClient(
         url: key("URL")!, format: key("FORMAT") ?? "json", name: context.name, keyPrefix: context.prefix)
+    })
+
+  static let threads = NetworkEntry(
+    network: .threads, keys: ["URL", "USER_ID", "TOKEN"], requiredKeys: ["USER_ID", "TOKEN"],
+    publicKeys: ["URL", "USER_ID"],
+    profile: { _, _ in .threads },
+    client: { key, context in
+      ThreadsClient(
+        server: key("URL") ?? "https://graph.threads.net", userID: key("USER_ID")!, token: key("TOKEN")!,
+        name: context.name, keyPrefix: context.prefix)
     })
 
   /// Stands for credentials in the state (a refused login is not retried until they change)

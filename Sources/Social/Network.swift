@@ -10,6 +10,8 @@ public enum Network: String, CaseIterable, Sendable, Codable {
   case linkedin
   /// An incoming webhook: Slack, Discord or plain JSON.
   case webhook
+  /// Threads, by Meta.
+  case threads
 
   /// Every network's name, for messages: `mastodon, bluesky, …`.
   public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }

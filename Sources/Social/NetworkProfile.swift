@@ -10,6 +10,8 @@ public struct NetworkProfile: Sendable, Equatable {
     case graphemes
     /// UTF-16 code units, which Java and JavaScript back ends count; never fewer than graphemes.
     case utf16
+    /// Threads: grapheme clusters, an emoji counting as its UTF-8 bytes.
+    case threads
   }
 
   /// The network this profile is for.
@@ -58,7 +60,18 @@ public struct NetworkProfile: Sendable, Equatable {
     case .mastodon: MastodonText.length(text)
     case .graphemes: text.count
     case .utf16: text.utf16.count
+    case .threads: text.reduce(0) { $0 + (Self.isEmoji($1) ? $1.utf8.count : 1) }
     }
+  }
+
+  /// Whether `character` is an emoji as Threads counts them: a pictograph shown as one, a
+  /// sequence built on one (ZWJ, skin tone, keycap), or a flag.
+  static func isEmoji(_ character: Character) -> Bool {
+    let scalars = character.unicodeScalars
+    guard let first = scalars.first else { return false }
+    if first.properties.isEmojiPresentation { return true }
+    if (0x1F1E6...0x1F1FF).contains(first.value) { return true }
+    return scalars.count > 1 && first.properties.isEmoji
   }
 
   /// Whether the network would take `text` as it stands.
@@ -93,6 +106,11 @@ public struct NetworkProfile: Sendable, Equatable {
   public static let linkedin = NetworkProfile(
     network: .linkedin, name: "LinkedIn", limit: 3000, counting: .utf16)
 
+  /// Threads: 500 characters (an emoji counts its UTF-8 bytes), one topic tag, and at most
+  /// five links, which a post's single permalink keeps to.
+  public static let threads = NetworkProfile(
+    network: .threads, name: "Threads", limit: 500, counting: .threads, maxHashtags: 1)
+
   /// Mastodon with the server's limit (500 unless the server says otherwise).
   ///
   /// `linksInFull` also keeps the text within `limit` when links count at full length, as
@@ -125,6 +143,7 @@ public struct NetworkProfile: Sendable, Equatable {
     case .x: .x
     case .linkedin: .linkedin
     case .webhook: .webhook(.json)
+    case .threads: .threads
     }
   }
 }
