@@ -64,14 +64,14 @@ public struct NetworkProfile: Sendable, Equatable {
     }
   }
 
-  /// Whether `character` is an emoji as Threads counts them: a pictograph shown as one, a
-  /// sequence built on one (ZWJ, skin tone, keycap), or a flag.
+  /// Whether `character` is an emoji as Threads counts them: a cluster holding a pictograph
+  /// (❤, ©, 🎉, a ZWJ sequence), a flag's regional indicators, or a keycap. ASCII digits, `#`
+  /// and `*` alone are text, and would count 1 either way.
   static func isEmoji(_ character: Character) -> Bool {
-    let scalars = character.unicodeScalars
-    guard let first = scalars.first else { return false }
-    if first.properties.isEmojiPresentation { return true }
-    if (0x1F1E6...0x1F1FF).contains(first.value) { return true }
-    return scalars.count > 1 && first.properties.isEmoji
+    character.unicodeScalars.contains { scalar in
+      scalar.value == 0x20E3
+        || scalar.value > 0x7F && scalar.properties.isEmoji && !scalar.properties.isEmojiModifier
+    }
   }
 
   /// Whether the network would take `text` as it stands.

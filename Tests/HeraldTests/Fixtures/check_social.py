@@ -3,7 +3,8 @@
 X: twitter-text v3 (the twitter-text-parser package); Mastodon: grapheme clusters of the text
 as its server counts it (twitter-text's URLs with a scheme as 23 characters, `@user@domain` as
 `@user`: StatusLengthValidator#countable_text); Bluesky: grapheme clusters and UTF-8 bytes, and facets that slice the
-UTF-8 text to exactly the permalink and the tags. Prints one line per problem.
+UTF-8 text to exactly the permalink and the tags; Threads: grapheme clusters, an emoji as its
+UTF-8 bytes. Prints one line per problem.
 """
 import json
 import sys
@@ -25,6 +26,15 @@ def mastodon_countable(text):
 
 def graphemes(text):
     return len(regex.findall(r"\X", text))
+
+
+# Threads counts an emoji as its UTF-8 bytes (Meta's docs, with the grapheme-splitter package):
+# a cluster holding an Extended_Pictographic or regional-indicator code point, or a keycap.
+EMOJI = regex.compile(r"[\p{Extended_Pictographic}\p{Regional_Indicator}\u20e3]")
+
+
+def threads_length(text):
+    return sum(len(c.encode("utf-8")) if EMOJI.search(c) else 1 for c in regex.findall(r"\X", text))
 
 
 def count_tag(text, tag):
@@ -72,6 +82,8 @@ def main(path, hashtag):
                     problems.append(f"{where}: no link facet for the permalink")
                 if not any(("#" + f["features"][0]["tag"]).lower() == hashtag.lower() for f in tags):
                     problems.append(f"{where}: no tag facet for {hashtag}")
+            elif network == "threads":
+                reference = threads_length(text)
             else:
                 reference = len(text.encode("utf-16-le")) // 2
             if reference != length:
