@@ -33,6 +33,12 @@ let package = Package(
       pkgConfig: "sqlite3",
       providers: [.apt(["libsqlite3-dev"])]
     ),
+    // SQLite: one connection type for the queue and the build cache (the only CSQLite user).
+    .target(
+      name: "SQLite",
+      dependencies: ["CSQLite"],
+      swiftSettings: swiftSettings
+    ),
     .systemLibrary(
       name: "CCmarkGFM",
       pkgConfig: "libcmark-gfm",
@@ -46,6 +52,16 @@ let package = Package(
       name: "Locking",
       swiftSettings: swiftSettings
     ),
+    // CivilDate: calendar dates to days and back, the one date algorithm.
+    .target(
+      name: "CivilDate",
+      swiftSettings: swiftSettings
+    ),
+    // Files: the one atomic file writer (temporary file, fsync, rename).
+    .target(
+      name: "Files",
+      swiftSettings: swiftSettings
+    ),
     // CrashPoints: named steps where the fault tests kill Herald (HERALD_CRASH_AT).
     .target(
       name: "CrashPoints",
@@ -57,6 +73,7 @@ let package = Package(
       name: "Posts",
       dependencies: [
         "CCmarkGFM",
+        "CivilDate",
         "Locking",
         .product(name: "Yams", package: "Yams"),
         .product(name: "Crypto", package: "swift-crypto"),
@@ -66,7 +83,7 @@ let package = Package(
     // Feeds: the post model in, Atom, RSS and JSON Feed files out (libxml2).
     .target(
       name: "Feeds",
-      dependencies: ["Posts", "CLibXML2", "CrashPoints", "Locking"],
+      dependencies: ["Posts", "CLibXML2", "CrashPoints", "Files", "Locking"],
       swiftSettings: swiftSettings
     ),
     // Social: a post's parts in, each network's text out, counted the network's own way.
@@ -96,7 +113,7 @@ let package = Package(
     .target(
       name: "Delivery",
       dependencies: [
-        "CSQLite", "HTTP", "OAuth1", "Social", "CrashPoints", "Locking",
+        "SQLite", "HTTP", "OAuth1", "Social", "CivilDate", "CrashPoints", "Files", "Locking",
         .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: swiftSettings
@@ -106,6 +123,7 @@ let package = Package(
       name: "HeraldCore",
       dependencies: [
         "CBuildInfo",
+        "SQLite",
         "CrashPoints",
         "Locking",
         "Posts",

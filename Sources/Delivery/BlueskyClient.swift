@@ -1,3 +1,4 @@
+internal import Files
 public import Foundation
 public import HTTP
 internal import Locking
@@ -233,19 +234,10 @@ public final class BlueskyClient: NetworkClient {
 /// Files that hold tokens: written atomically, readable by their owner only.
 enum SecureFile {
   static func write(_ data: Data, to url: URL) throws(DeliveryError) {
-    let temporary = url.deletingLastPathComponent().appendingPathComponent(
-      ".\(url.lastPathComponent).\(getpid()).tmp")
-    let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-    guard descriptor >= 0 else {
-      throw DeliveryError(path: url.path, "cannot write: \(String(cString: strerror(errno)))")
-    }
-    fchmod(descriptor, 0o600)
-    let written = data.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-    let synced = fsync(descriptor) == 0
-    close(descriptor)
-    guard written == data.count, synced, rename(temporary.path, url.path) == 0 else {
-      unlink(temporary.path)
-      throw DeliveryError(path: url.path, "cannot write the session file")
+    do {
+      try AtomicFile.write(data, to: url, mode: 0o600)
+    } catch {
+      throw DeliveryError(path: url.path, "cannot write the session file: \(error)")
     }
   }
 }

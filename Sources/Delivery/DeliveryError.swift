@@ -1,3 +1,5 @@
+internal import SQLite
+
 /// Why delivery could not go on: the queue, a credential, a network's answer.
 public struct DeliveryError: Error, Sendable, CustomStringConvertible {
   /// The file concerned (the queue database), when there is one.
@@ -13,6 +15,14 @@ public struct DeliveryError: Error, Sendable, CustomStringConvertible {
     self.path = path
     self.message = message
     self.isRefusedLogin = isRefusedLogin
+  }
+
+  /// A failure of the queue's database, with what to do about a damaged one.
+  init(queue failure: SQLiteFailure) {
+    let advice =
+      failure.kind == .damaged
+      ? "; nothing was sent. Move it aside to start a new queue, or restore it from a backup" : ""
+    self.init(path: failure.path, failure.description + advice)
   }
 
   /// `PATH: MESSAGE`.

@@ -1,3 +1,4 @@
+internal import CivilDate
 internal import CrashPoints
 public import Foundation
 public import HTTP
@@ -369,12 +370,17 @@ public final class Dispatcher {
 
   /// `date` as RFC 3339 in UTC, to the second.
   public static func format(_ date: Date) -> String {
-    let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
-    var time = time_t(seconds)
-    var parts = tm()
-    gmtime_r(&time, &parts)
-    return String(
-      format: "%04d-%02d-%02dT%02d:%02d:%02dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
-      Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
+    let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+    let days = (seconds >= 0 ? seconds : seconds - 86_399) / 86_400
+    let civil = CivilDate(daysSince1970: days)
+    let second = seconds - days * 86_400
+    func pad(_ value: Int, _ width: Int) -> String {
+      let text = String(value)
+      return String(repeating: "0", count: max(0, width - text.count)) + text
+    }
+    return pad(civil.year, 4) + "-" + pad(civil.month, 2) + "-" + pad(civil.day, 2) + "T"
+      + pad(second / 3600, 2)
+      + ":" + pad(second / 60 % 60, 2) + ":" + pad(second % 60, 2) + "Z"
   }
+
 }

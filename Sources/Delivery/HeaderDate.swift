@@ -1,3 +1,4 @@
+internal import CivilDate
 public import Foundation
 
 /// The instants servers write in headers, read by hand: these strings come from the network,
@@ -69,12 +70,7 @@ public enum HeaderDate {
     guard (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second <= 60 else {
       return nil
     }
-    let shiftedYear = month <= 2 ? year - 1 : year
-    let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
-    let yearOfEra = shiftedYear - era * 400
-    let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-    let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-    let days = era * 146_097 + dayOfEra - 719_468
+    let days = CivilDate(year: year, month: month, day: day).daysSince1970
     return Date(timeIntervalSince1970: Double(days * 86_400 + hour * 3600 + minute * 60 + second))
   }
 }

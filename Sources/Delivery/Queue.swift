@@ -1,4 +1,5 @@
 public import Foundation
+internal import SQLite
 public import Social
 
 /// The delivery queue in SQLite (WAL): one job per post, network and account.
@@ -14,7 +15,7 @@ public import Social
 ///   until when a rate limit blocks it, and when a login was refused (with which keys).
 /// - `meta`: the record-key clock, which never repeats a value.
 public final class Queue {
-  private let database: Database
+  private let database: Database<DeliveryError>
   /// The database file's name in the state folder.
   public static let fileName = "queue.sqlite"
 
@@ -103,7 +104,9 @@ public final class Queue {
         throw DeliveryError(path: displayPath, "cannot create the state folder")
       }
     }
-    database = try Database(url: url, displayPath: display, readOnly: !create)
+    database = try Database(
+      url: url, displayPath: display, subject: "queue", readOnly: !create, failure: DeliveryError.init(queue:)
+    )
     guard create else {
       try checkVersion()
       return
@@ -250,7 +253,7 @@ public final class Queue {
           .text(try Self.encode(payload)), .text(UUID().uuidString.lowercased()),
           .text(job.compositionError == nil ? "queued" : "failed"),
           .real(job.dueAt.timeIntervalSince1970), .real(job.dueAt.timeIntervalSince1970),
-          job.compositionError.map(Database.Value.text) ?? .null,
+          job.compositionError.map(SQLiteValue.text) ?? .null,
           .real(now.timeIntervalSince1970), .real(now.timeIntervalSince1970),
         ])
       return database.changes > 0
@@ -388,7 +391,7 @@ public final class Queue {
         WHERE id = ?
         """,
         [
-          remoteID.map(Database.Value.text) ?? .null, url.map(Database.Value.text) ?? .null,
+          remoteID.map(SQLiteValue.text) ?? .null, url.map(SQLiteValue.text) ?? .null,
           .real(now.timeIntervalSince1970), .real(now.timeIntervalSince1970), .integer(id),
         ])
       try database.query(
@@ -563,8 +566,8 @@ public final class Queue {
           WHERE id = ? AND state = ?
           """,
           [
-            .text(after.state.rawValue), after.lastError.map(Database.Value.text) ?? .null,
-            .text(try Self.encode(after.payload)), after.progress.map(Database.Value.text) ?? .null,
+            .text(after.state.rawValue), after.lastError.map(SQLiteValue.text) ?? .null,
+            .text(try Self.encode(after.payload)), after.progress.map(SQLiteValue.text) ?? .null,
             .real(after.dueAt.timeIntervalSince1970), .real(after.postDueAt.timeIntervalSince1970),
             .real(now.timeIntervalSince1970), .integer(before.id), .text(before.state.rawValue),
           ])
@@ -590,14 +593,14 @@ public final class Queue {
   // MARK: - Rows
 
   private func jobs(
-    where condition: String, _ bindings: [Database.Value] = [], order: String = "due_at, id"
+    where condition: String, _ bindings: [SQLiteValue] = [], order: String = "due_at, id"
   ) throws(DeliveryError) -> [Job] {
     try database.query("SELECT * FROM jobs WHERE \(condition) ORDER BY \(order)", bindings).map {
       row throws(DeliveryError) in try job(from: row)
     }
   }
 
-  private func job(from row: Database.Row) throws(DeliveryError) -> Job {
+  private func job(from row: SQLiteRow) throws(DeliveryError) -> Job {
     guard let id = row.integer("id"), let payloadText = row.text("payload"),
       let payload = try? JSONDecoder().decode(Payload.self, from: Data(payloadText.utf8)),
       let state = row.text("state").flatMap(Job.State.init(rawValue:)),

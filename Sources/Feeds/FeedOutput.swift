@@ -1,3 +1,4 @@
+internal import Files
 public import Foundation
 public import Posts
 
@@ -108,30 +109,10 @@ public struct FeedOutput: Sendable {
     } catch {
       throw FeedsError(path: displayPath, "cannot create the folder: \(Self.reason(error))")
     }
-    let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
-    let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-    guard descriptor >= 0 else {
-      throw FeedsError(path: displayPath, "cannot write: \(String(cString: strerror(errno)))")
-    }
-    var failure: Int32 = 0
-    data.withUnsafeBytes { bytes in
-      var offset = 0
-      while offset < bytes.count {
-        let count = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-        if count < 0 {
-          if errno == EINTR { continue }
-          failure = errno
-          return
-        }
-        offset += count
-      }
-    }
-    if failure == 0, fsync(descriptor) != 0 { failure = errno }
-    close(descriptor)
-    if failure == 0, rename(temporary.path, url.path) != 0 { failure = errno }
-    if failure != 0 {
-      unlink(temporary.path)
-      throw FeedsError(path: displayPath, "cannot write: \(String(cString: strerror(failure)))")
+    do {
+      try AtomicFile.write(data, to: url)
+    } catch {
+      throw FeedsError(path: displayPath, "cannot write: \(error)")
     }
   }
 

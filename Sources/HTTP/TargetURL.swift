@@ -74,3 +74,13 @@ final class TargetURL {
     }
   }
 }
+
+/// The one rule for where Herald may send credentials, for checking a configured URL before
+/// any request: https anywhere, plain http to loopback only, read by libcurl's own parser as
+/// every request's URL is.
+public enum URLPolicy {
+  /// Throws `HTTPError` (`invalidURL`, `insecureURL`) when requests to `url` would be refused.
+  public static func check(_ url: String) throws(HTTPError) {
+    _ = try TargetURL(url)
+  }
+}

@@ -1,8 +1,8 @@
-internal import Delivery
 internal import Feeds
 internal import Foundation
 internal import Logging
 internal import Posts
+internal import SQLite
 
 #if canImport(Glibc)
   import Glibc
@@ -23,7 +23,7 @@ final class BuildCache {
   /// Bumped when the tables change; a cache of another version is emptied.
   static let schemaVersion = 2
 
-  private let database: Database
+  private let database: Database<SQLiteFailure>
   /// The reader settings and Herald version the remembered posts were read with.
   private let settings: String
 
@@ -44,7 +44,7 @@ final class BuildCache {
   /// skipped rather than tried and refused.
   private let readOnly: Bool
 
-  private init(database: Database, settings: String, readOnly: Bool) {
+  private init(database: Database<SQLiteFailure>, settings: String, readOnly: Bool) {
     self.database = database
     self.readOnly = readOnly
     self.settings = settings
@@ -83,7 +83,7 @@ final class BuildCache {
         at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
     }
     let database = try Database(
-      url: url, displayPath: displayPath, subject: "build cache", readOnly: readOnly)
+      url: url, displayPath: displayPath, subject: "build cache", readOnly: readOnly, failure: { $0 })
     let version = try database.query("PRAGMA user_version").first?.integer("user_version") ?? 0
     if !readOnly {
       // A cache may lose its last writes in a power cut, never its consistency.
@@ -103,7 +103,9 @@ final class BuildCache {
           """)
       }
     } else if version != Int64(schemaVersion) {
-      throw DeliveryError("the build cache is from another version of Herald")
+      throw SQLiteFailure(
+        path: displayPath, subject: "build cache", kind: .other,
+        message: "it is from another version of Herald")
     }
     return BuildCache(database: database, settings: settings, readOnly: readOnly)
   }
@@ -132,7 +134,7 @@ final class BuildCache {
     guard !readOnly else { return }
     let gone = previous.keys.filter { !keeping.contains($0) }
     guard !posts.isEmpty || !gone.isEmpty else { return }
-    try? database.transaction { () throws(DeliveryError) in
+    try? database.transaction { () throws(SQLiteFailure) in
       for path in gone { try database.query("DELETE FROM posts WHERE path = ?", [.text(path)]) }
       for (path, post) in posts {
         try database.query(
@@ -165,7 +167,7 @@ final class BuildCache {
     outputs: [String: RememberedOutput], keeping: Set<String>, previous: [String: RememberedOutput]
   ) {
     guard !readOnly else { return }
-    try? database.transaction { () throws(DeliveryError) in
+    try? database.transaction { () throws(SQLiteFailure) in
       for path in previous.keys where !keeping.contains(path) {
         try database.query("DELETE FROM outputs WHERE path = ?", [.text(path)])
       }
@@ -201,7 +203,7 @@ final class BuildCache {
 
   // MARK: - Signatures
 
-  private static func values(_ signature: FileSignature) -> [Database.Value] {
+  private static func values(_ signature: FileSignature) -> [SQLiteValue] {
     [
       .integer(Int64(bitPattern: signature.device)), .integer(Int64(bitPattern: signature.inode)),
       .integer(signature.size), .integer(signature.modified), .integer(signature.changed),

@@ -1,4 +1,5 @@
 internal import Foundation
+internal import HTTP
 public import Posts
 public import Social
 
@@ -158,13 +159,9 @@ public struct Credentials: Sendable, CustomStringConvertible {
     }
   }
 
-  /// Whether `url` may carry credentials: https anywhere, http on loopback only.
+  /// Whether `url` may carry credentials: HTTP's one policy (https anywhere, plain http to
+  /// loopback only), which every request is held to as well.
   public static func isAllowedEndpoint(_ url: String) -> Bool {
-    guard let scheme = URLText.scheme(of: url), let host = URLText.host(of: url) else { return false }
-    if scheme == "https" { return true }
-    let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-    let octets = bare.split(separator: ".", omittingEmptySubsequences: false).map { UInt8($0) }
-    let isLoopbackV4 = octets.count == 4 && octets.allSatisfy { $0 != nil } && octets[0] == 127
-    return scheme == "http" && (bare == "localhost" || bare == "::1" || isLoopbackV4)
+    (try? URLPolicy.check(url)) != nil
   }
 }

@@ -1,3 +1,4 @@
+internal import CivilDate
 public import Foundation
 
 /// Reads the dates posts and configuration carry: YAML timestamps and ISO 8601 strings.
@@ -27,7 +28,7 @@ public enum Timestamp {
     }
     guard (1...9999).contains(year) else { throw Invalid(reason: "year \(year) is out of range") }
     guard (1...12).contains(month) else { throw Invalid(reason: "there is no month \(month)") }
-    guard (1...daysIn(month: month, year: year)).contains(day) else {
+    guard (1...CivilDate.daysIn(month: month, year: year)).contains(day) else {
       throw Invalid(reason: "\(monthNames[month - 1]) \(year) has no day \(day)")
     }
 
@@ -151,24 +152,8 @@ public enum Timestamp {
       let secondOfDay = Int(seconds - Int64(days) * 86_400)
       (hour, minute, second) = (secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60)
       weekday = ((days + 4) % 7 + 7) % 7
-      // Days to civil date (Howard Hinnant's algorithm).
-      let shifted = days + 719_468
-      let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-      let dayOfEra = shifted - era * 146_097
-      let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-      let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-      let monthIndex = (5 * dayOfYear + 2) / 153
-      day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-      month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-      year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-    }
-  }
-
-  private static func daysIn(month: Int, year: Int) -> Int {
-    switch month {
-    case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
-    case 4, 6, 9, 11: return 30
-    default: return 31
+      let civil = CivilDate(daysSince1970: days)
+      (year, month, day) = (civil.year, civil.month, civil.day)
     }
   }
 

@@ -37,12 +37,15 @@ struct GlobalOptions: ParsableArguments {
     }
   }
 
-  /// The instant this run treats as now.
+  /// The instant this run treats as now: `--now`, else the moment the process started, read
+  /// once so every part of a run (the build, the queue, the pacing) agrees on it.
   var instant: Date {
     guard let now, let date = try? Timestamp.parse(now, defaultZone: TimeZone(secondsFromGMT: 0)!)
-    else { return Date() }
+    else { return Self.startedAt }
     return date
   }
+
+  private static let startedAt = Date()
 
   /// What most commands start with: a console, the configuration and the credentials, the
   /// console told which values to scrub.

@@ -1,0 +1,263 @@
+internal import CSQLite
+public import Foundation
+
+/// One SQLite connection, owned here and closed on deinit; nothing outside sees a C type.
+/// The queue and the build cache use it, each with its own error type: `Failure` is made from
+/// an `SQLiteFailure` by the closure the connection was opened with.
+public final class Database<Failure: Error> {
+  private let handle: OpaquePointer
+  /// The file, as messages name it.
+  public let path: String
+  /// What the database is, as messages name it: `queue`, `build cache`.
+  private let subject: String
+  private let makeFailure: (SQLiteFailure) -> Failure
+
+  /// Opens (or creates, unless `readOnly`) the database at `url`; its failures become
+  /// `Failure`s through `failure`.
+  public init(
+    url: URL, displayPath: String, subject: String, readOnly: Bool = false,
+    failure: @escaping (SQLiteFailure) -> Failure
+  ) throws(Failure) {
+    path = displayPath
+    self.subject = subject
+    makeFailure = failure
+    var connection: OpaquePointer?
+    let flags =
+      (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
+    let status = sqlite3_open_v2(url.path, &connection, flags, nil)
+    guard status == SQLITE_OK, let connection else {
+      let message = connection.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+      sqlite3_close_v2(connection)
+      throw failure(
+        SQLiteFailure(path: displayPath, subject: subject, kind: .cannotOpen, message: message))
+    }
+    handle = connection
+    // Another process (a second publish, or `queue retry`) may hold the write lock briefly.
+    sqlite3_busy_timeout(handle, 5_000)
+  }
+
+  deinit { sqlite3_close_v2(handle) }
+
+  /// Runs SQL with no results (several statements allowed).
+  public func execute(_ sql: String) throws(Failure) {
+    var error: UnsafeMutablePointer<CChar>?
+    let status = sqlite3_exec(handle, sql, nil, nil, &error)
+    if status != SQLITE_OK {
+      let message = error.map { String(cString: $0) } ?? "error \(status)"
+      sqlite3_free(error)
+      throw failure(message, status: status)
+    }
+  }
+
+  /// Runs one statement with `bindings`, returning every row.
+  @discardableResult
+  public func query(_ sql: String, _ bindings: [SQLiteValue] = []) throws(Failure) -> [SQLiteRow] {
+    var rows: [SQLiteRow] = []
+    try forEachRow(sql, bindings) { columns in
+      var row = SQLiteRow()
+      for column in 0..<columns.count { row.values[columns.name(column)] = columns.value(column) }
+      rows.append(row)
+    }
+    return rows
+  }
+
+  /// Runs one statement with `bindings`, handing each row to `body` as it is read: for
+  /// reading many rows without building a dictionary for each.
+  public func forEachRow(
+    _ sql: String, _ bindings: [SQLiteValue] = [], _ body: (SQLiteColumns) throws(Failure) -> Void
+  ) throws(Failure) {
+    var statement: OpaquePointer?
+    guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
+      throw failure(String(cString: sqlite3_errmsg(handle)), status: sqlite3_errcode(handle))
+    }
+    defer { sqlite3_finalize(statement) }
+    for (index, value) in bindings.enumerated() {
+      let position = Int32(index + 1)
+      switch value {
+      case .null: sqlite3_bind_null(statement, position)
+      case .integer(let number): sqlite3_bind_int64(statement, position, number)
+      case .real(let number): sqlite3_bind_double(statement, position, number)
+      case .text(let text): sqlite3_bind_text(statement, position, text, -1, csqlite_transient())
+      case .blob(let bytes):
+        bytes.withUnsafeBytes { buffer in
+          _ = sqlite3_bind_blob(
+            statement, position, buffer.baseAddress, Int32(buffer.count), csqlite_transient())
+        }
+      }
+    }
+    let columns = SQLiteColumns(statement: statement)
+    while true {
+      let status = sqlite3_step(statement)
+      if status == SQLITE_DONE { break }
+      guard status == SQLITE_ROW else {
+        throw failure(String(cString: sqlite3_errmsg(handle)), status: status)
+      }
+      try body(columns)
+    }
+  }
+
+  /// Runs `body` in a write transaction that takes the lock at once (`BEGIN IMMEDIATE`), so
+  /// two processes never both read a job as queued and both send it.
+  public func transaction<T>(_ body: () throws(Failure) -> T) throws(Failure) -> T {
+    try execute("BEGIN IMMEDIATE")
+    do {
+      let result = try body()
+      try execute("COMMIT")
+      return result
+    } catch {
+      try? execute("ROLLBACK")
+      throw error
+    }
+  }
+
+  /// The rowid of the last insert.
+  public var lastInsertID: Int64 { sqlite3_last_insert_rowid(handle) }
+  /// Rows the last statement changed.
+  public var changes: Int { Int(sqlite3_changes(handle)) }
+
+  private func failure(_ message: String, status: Int32) -> Failure {
+    let kind: SQLiteFailure.Kind =
+      switch status & 0xFF {
+      case SQLITE_CORRUPT, SQLITE_NOTADB: .damaged
+      case SQLITE_BUSY, SQLITE_LOCKED: .locked
+      case SQLITE_FULL: .diskFull
+      case SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_PERM: .readOnly
+      default: .other
+      }
+    return makeFailure(SQLiteFailure(path: path, subject: subject, kind: kind, message: message))
+  }
+}
+
+/// The current row of a statement, by column position.
+public struct SQLiteColumns {
+  fileprivate let statement: OpaquePointer
+
+  /// How many columns there are.
+  public var count: Int { Int(sqlite3_column_count(statement)) }
+
+  /// The name of column `index`.
+  public func name(_ index: Int) -> String {
+    String(cString: sqlite3_column_name(statement, Int32(index)))
+  }
+
+  /// Column `index` as a value.
+  public func value(_ index: Int) -> SQLiteValue {
+    let column = Int32(index)
+    switch sqlite3_column_type(statement, column) {
+    case SQLITE_INTEGER: return .integer(sqlite3_column_int64(statement, column))
+    case SQLITE_FLOAT: return .real(sqlite3_column_double(statement, column))
+    case SQLITE_TEXT: return .text(text(index) ?? "")
+    case SQLITE_BLOB: return .blob(blob(index))
+    default: return .null
+    }
+  }
+
+  /// Column `index` as an integer (0 for NULL).
+  public func integer(_ index: Int) -> Int64 { sqlite3_column_int64(statement, Int32(index)) }
+
+  /// Column `index` as text; nil for NULL.
+  public func text(_ index: Int) -> String? {
+    guard let text = sqlite3_column_text(statement, Int32(index)) else { return nil }
+    let count = Int(sqlite3_column_bytes(statement, Int32(index)))
+    return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
+  }
+
+  /// Column `index` as bytes.
+  public func blob(_ index: Int) -> [UInt8] {
+    let count = Int(sqlite3_column_bytes(statement, Int32(index)))
+    guard count > 0, let bytes = sqlite3_column_blob(statement, Int32(index)) else { return [] }
+    return Array(UnsafeRawBufferPointer(start: bytes, count: count))
+  }
+}
+
+/// A value bound to or read from SQL.
+public enum SQLiteValue: Equatable {
+  /// NULL.
+  case null
+  /// An integer.
+  case integer(Int64)
+  /// A floating-point number.
+  case real(Double)
+  /// UTF-8 text.
+  case text(String)
+  /// Bytes.
+  case blob([UInt8])
+}
+
+/// One result row, by column name.
+public struct SQLiteRow {
+  /// The row's values by column name.
+  public var values: [String: SQLiteValue] = [:]
+
+  /// A text column; nil for NULL or another type.
+  public func text(_ column: String) -> String? {
+    if case .text(let text) = values[column] { return text }
+    return nil
+  }
+
+  /// An integer column (a real one truncated); nil for NULL or text.
+  public func integer(_ column: String) -> Int64? {
+    switch values[column] {
+    case .integer(let number): number
+    case .real(let number): Int64(number)
+    default: nil
+    }
+  }
+
+  /// A number column; nil for NULL or text.
+  public func real(_ column: String) -> Double? {
+    switch values[column] {
+    case .real(let number): number
+    case .integer(let number): Double(number)
+    default: nil
+    }
+  }
+}
+
+/// Why SQLite failed, for the connection's owner to put in its own words.
+public struct SQLiteFailure: Error, Sendable {
+  /// What kind of failure it was.
+  public enum Kind: Sendable {
+    /// The file could not be opened at all.
+    case cannotOpen
+    /// The file is not a database, or a damaged one.
+    case damaged
+    /// Another program holds the lock.
+    case locked
+    /// The disk is full.
+    case diskFull
+    /// The file or its folder cannot be written.
+    case readOnly
+    /// Anything else.
+    case other
+  }
+
+  /// The file, as messages name it.
+  public var path: String
+  /// What the database is (`queue`, `build cache`).
+  public var subject: String
+  /// What kind of failure.
+  public var kind: Kind
+  /// SQLite's own words.
+  public var message: String
+
+  /// A failure of the database at `path`.
+  public init(path: String, subject: String, kind: Kind, message: String) {
+    self.path = path
+    self.subject = subject
+    self.kind = kind
+    self.message = message
+  }
+
+  /// The failure in words a user can act on.
+  public var description: String {
+    switch kind {
+    case .cannotOpen: "cannot open the \(subject): \(message)"
+    case .damaged: "the \(subject) database is damaged (\(message))"
+    case .locked: "the \(subject) database is locked by another program (\(message))"
+    case .diskFull: "the disk is full: the \(subject) could not be written (\(message))"
+    case .readOnly: "the \(subject) database cannot be written (\(message))"
+    case .other: "\(subject) database error: \(message)"
+    }
+  }
+}
