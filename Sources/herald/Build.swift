@@ -31,7 +31,7 @@ struct Build: ParsableCommand {
       } catch {
         workspace.diagnostics.forEach(console.report)
         console.write("\(error.path ?? configuration.output.displayPath): error: \(error.message)")
-        throw ExitCode(ExitStatus.partialFailure)
+        throw CommandOutcome.partialFailure
       }
     }
     report.diagnostics.forEach(console.report)
@@ -40,6 +40,6 @@ struct Build: ParsableCommand {
       "Built \(report.feedCount) feeds from \(report.publishedCount) published posts "
         + "(\(report.postCount) read, \(report.invalidCount) invalid) in \(configuration.output.displayPath): "
         + "\(changed) file\(changed == 1 ? "" : "s") written, \(report.outcome.unchanged.count) unchanged.")
-    if report.invalidCount > 0 { throw ExitCode(ExitStatus.partialFailure) }
+    if report.invalidCount > 0 { throw CommandOutcome.partialFailure }
   }
 }

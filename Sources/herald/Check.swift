@@ -81,7 +81,7 @@ struct Check: ParsableCommand {
           : "No network is on: no account in \(credentials.file ?? "the credentials") has all its keys; feeds only."
       )
     }
-    if workspace.invalidCount > 0 || problems > 0 { throw ExitCode(ExitStatus.partialFailure) }
+    if workspace.invalidCount > 0 || problems > 0 { throw CommandOutcome.partialFailure }
   }
 }
 

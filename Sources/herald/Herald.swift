@@ -35,6 +35,8 @@ struct Herald: ParsableCommand {
       var command = try parseAsRoot()
       try command.run()
       status = 0
+    } catch let outcome as CommandOutcome {
+      status = outcome.exitStatus
     } catch let exit as ExitCode {
       status = exit.rawValue
     } catch let diagnostic as Diagnostic {
@@ -54,6 +56,26 @@ struct Herald: ParsableCommand {
 }
 
 /// Herald's exit codes (SPEC: Commands).
+/// How a command ended short of "all well". Commands throw it; `Herald.main` turns it into
+/// an exit code (`exitStatus`), here and nowhere else.
+enum CommandOutcome: Error {
+  /// Some posts were invalid or some deliveries failed for good; the rest was done.
+  case partialFailure
+  /// A usage or configuration error: nothing was done.
+  case usage
+  /// Another `publish` holds the lock.
+  case locked
+
+  /// SPEC's exit code for it.
+  var exitStatus: Int32 {
+    switch self {
+    case .partialFailure: ExitStatus.partialFailure
+    case .usage: ExitStatus.usage
+    case .locked: ExitStatus.locked
+    }
+  }
+}
+
 enum ExitStatus {
   /// Some posts were invalid or some deliveries failed for good; the rest was done.
   static let partialFailure: Int32 = 1

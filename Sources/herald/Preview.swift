@@ -74,7 +74,7 @@ struct Preview: ParsableCommand {
         useColor: options.color.enabled(isTerminal: isTerminal), zone: configuration.site.timeZone)
       FileHandle.standardOutput.write(Data(renderer.render(previews).utf8))
     }
-    if !problems.filter({ $0.severity == .error }).isEmpty { throw ExitCode(ExitStatus.partialFailure) }
+    if !problems.filter({ $0.severity == .error }).isEmpty { throw CommandOutcome.partialFailure }
   }
 
   /// The posts named on the command line (all, newest first, when none is), and the reading

@@ -32,16 +32,16 @@ struct Publish: ParsableCommand {
         lock = try PublishLock(folder: configuration.state)
       } catch is PublishLock.Held {
         // Overlapping cron runs are normal: with --quiet, nothing for cron to mail.
-        if options.quiet { throw ExitCode(ExitStatus.locked) }
+        if options.quiet { throw CommandOutcome.locked }
         console.write(
           "\(configuration.state.displayPath)/\(PublishLock.fileName): error: another herald publish is running"
         )
-        throw ExitCode(ExitStatus.locked)
+        throw CommandOutcome.locked
       } catch {
         console.write(
           "\(configuration.state.displayPath): error: cannot take the publish lock: \(error.localizedDescription)"
         )
-        throw ExitCode(ExitStatus.usage)
+        throw CommandOutcome.usage
       }
     }
     defer { withExtendedLifetime(lock) {} }
@@ -77,10 +77,10 @@ struct Publish: ParsableCommand {
       }
     } catch let error as DeliveryError {
       console.write("\(error.path ?? configuration.state.displayPath): error: \(error.message)")
-      throw ExitCode(ExitStatus.partialFailure)
+      throw CommandOutcome.partialFailure
     } catch let error as FeedsError {
       console.write("\(error.path ?? configuration.output.displayPath): error: \(error.message)")
-      throw ExitCode(ExitStatus.partialFailure)
+      throw CommandOutcome.partialFailure
     }
     report.problems.forEach(console.report)
     for (job, reason) in report.delivery.failed {
@@ -121,7 +121,7 @@ struct Publish: ParsableCommand {
     let invalid =
       diagnostics.contains { $0.severity == .error } || !report.problems.isEmpty
       || !report.delivery.failed.isEmpty || !report.delivery.refused.isEmpty
-    if invalid { throw ExitCode(ExitStatus.partialFailure) }
+    if invalid { throw CommandOutcome.partialFailure }
   }
 }
 

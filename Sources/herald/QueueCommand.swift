@@ -180,7 +180,7 @@ private func changeJobs(
     for job in changed { console.say("Job \(job.id) (\(job.network), \(job.payload.permalink)) \(done).") }
   }
   // Nothing done is a usage error, as for one id; some done, some refused, a partial failure.
-  if problems > 0 { throw ExitCode(changed.isEmpty ? ExitStatus.usage : ExitStatus.partialFailure) }
+  if problems > 0 { throw changed.isEmpty ? CommandOutcome.usage : CommandOutcome.partialFailure }
 }
 
 /// Opens the queue for `body`, turning queue errors into exit code 2 with the file named.
