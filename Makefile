@@ -48,7 +48,7 @@ HERALD_RELEASE = $(RELEASE_BUILD)/release/herald
 PREFIX ?= /usr/local
 DESTDIR ?=
 INSTALL_BINARY ?= $(HERALD_RELEASE)
-MANUAL_TOOL = .build/debug/generate-manual-tool
+MANUAL_TOOL = .build/debug/generate-manual
 
 # Benchmark: the release build against Hugo on synthetic archives of BENCH_SIZES posts (Hugo
 # up to BENCH_HUGO_MAX: its memory grows past this machine's at 100,000).

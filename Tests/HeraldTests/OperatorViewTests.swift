@@ -338,7 +338,7 @@ import Testing
 extension OperatorViewTests {
   @Test func makeInstallPutsTheBinaryItsManualCompletionsAndUnitsInPlace() throws {
     let root = SharedData.packageRoot
-    let tool = root.appendingPathComponent(".build/debug/generate-manual-tool").path
+    let tool = root.appendingPathComponent(".build/debug/generate-manual").path
     try #require(
       FileManager.default.isExecutableFile(atPath: tool),
       "`make test` builds swift-argument-parser's generate-manual first (swift build --product generate-manual)"
