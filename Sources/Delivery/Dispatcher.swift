@@ -97,7 +97,8 @@ public final class Dispatcher {
     self.secrets = secrets
     self.queue = queue
     self.clients = Dictionary(
-      clients.map { (Self.key($0.network, $0.account), $0) }, uniquingKeysWith: { first, _ in first })
+      clients.map { (Queue.accountKey(network: $0.network, account: $0.account), $0) },
+      uniquingKeysWith: { first, _ in first })
     self.http = http
     self.settings = settings
     self.now = now
@@ -105,15 +106,11 @@ public final class Dispatcher {
     self.logger = logger
   }
 
-  private static func key(_ network: Network, _ account: String) -> String {
-    Queue.accountKey(network: network, account: account)
-  }
-
   /// Withdraws what grew too old, resolves jobs a crash left under way, then sends what is due.
   public func run() throws(DeliveryError) -> Report {
     if settings.maxAge.isFinite {
-      for job in try queue.withdrawExpired(now: now, maxAge: settings.maxAge, describe: settings.maxAgeText) {
-        let reason = "more than \(settings.maxAgeText) old (max_age) before it could be sent"
+      let reason = "more than \(settings.maxAgeText) old (max_age) before it could be sent"
+      for job in try queue.withdrawExpired(now: now, maxAge: settings.maxAge, reason: reason) {
         report.withdrawn.append((job, reason))
         logger.notice("\(job.network): job \(job.id) withdrawn: \(reason)")
       }
@@ -164,6 +161,9 @@ public final class Dispatcher {
     }
     return client
   }
+
+  /// How long a refused login is not tried again with the same credentials.
+  public static let refusedLoginWait: TimeInterval = 86_400
 
   /// The most steps one job may take (a Threads post takes two).
   private static let maxSteps = 6
@@ -264,12 +264,15 @@ public final class Dispatcher {
   private func ready(_ job: Job, client: any NetworkClient) throws(DeliveryError) -> Bool {
     let key = Queue.accountKey(job)
     guard !prepared.contains(key) else { return true }
-    if let fingerprint = client.loginFingerprint,
-      let refusal = try queue.loginRefusal(network: job.network, account: job.account),
-      refusal.fingerprint == fingerprint, now.timeIntervalSince(refusal.at) < 86_400, now >= refusal.at
+    // Only clients that log in have a refusal to remember (read once, cleared on success).
+    let refusal =
+      client.loginFingerprint == nil
+      ? nil : try queue.loginRefusal(network: job.network, account: job.account)
+    if let refusal, refusal.fingerprint == client.loginFingerprint,
+      now.timeIntervalSince(refusal.at) < Self.refusedLoginWait, now >= refusal.at
     {
       // Logging in again with credentials that were refused is what gets accounts locked.
-      let retryAt = refusal.at.addingTimeInterval(86_400)
+      let retryAt = refusal.at.addingTimeInterval(Self.refusedLoginWait)
       try refused(
         job, client: client,
         reason:
@@ -280,9 +283,7 @@ public final class Dispatcher {
     do {
       try client.prepare(http: http, now: now)
       prepared.insert(key)
-      if client.loginFingerprint != nil {
-        try queue.clearLoginRefusal(network: job.network, account: job.account)
-      }
+      if refusal != nil { try queue.clearLoginRefusal(network: job.network, account: job.account) }
       return true
     } catch {
       if error.isRefusedLogin {

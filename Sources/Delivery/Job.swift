@@ -91,6 +91,12 @@ public struct Job: Sendable, Equatable, Codable {
   /// Whether the network has not got it yet and Herald may still send it.
   public var isPending: Bool { state == .queued || state == .sending }
 
+  /// Whether the blog may still change it (`Queue.unsettled` selects the same jobs): waiting,
+  /// under way, withdrawn, or never composed.
+  public var isUnsettled: Bool {
+    state == .queued || state == .sending || state == .withdrawn || state == .failed && attempts == 0
+  }
+
   /// Whether it is a post that could not be composed (recorded once, never sent): a fixed
   /// post composes it again.
   public var isUncomposed: Bool { state == .failed && attempts == 0 && payload.text.isEmpty }

@@ -349,7 +349,8 @@ public final class Queue {
 
   /// Withdraws the waiting jobs whose post fell due more than `maxAge` ago: an announcement
   /// held back that long (by pacing, an outage, a missing account) is news no longer.
-  public func withdrawExpired(now: Date, maxAge: TimeInterval, describe: String) throws(DeliveryError)
+  /// `reason` is stored with each.
+  public func withdrawExpired(now: Date, maxAge: TimeInterval, reason: String) throws(DeliveryError)
     -> [Job]
   {
     try database.transaction { () throws(DeliveryError) -> [Job] in
@@ -359,7 +360,7 @@ public final class Queue {
         try database.query(
           "UPDATE jobs SET state = 'withdrawn', last_error = ?, updated_at = ? WHERE id = ? AND state = 'queued'",
           [
-            .text("more than \(describe) old (max_age) before it could be sent"),
+            .text(reason),
             .real(now.timeIntervalSince1970),
             .integer(job.id),
           ])

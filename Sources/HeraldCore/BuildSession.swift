@@ -56,12 +56,12 @@ public final class BuildSession {
   /// Keeps what this run of `command` did, for the next run to reuse.
   func stamp(
     _ command: String, extra: [String] = [], workspace: Workspace, report: BuildReport,
-    problems: [Diagnostic] = [], until: Double = .greatestFiniteMagnitude
+    until: Double = .greatestFiniteMagnitude
   ) {
     guard let cache else { return }
     var span = RunStamp.span(of: workspace.posts, at: now, hiddenPosts: configuration.hiddenPosts)
     span.until = min(span.until, until)
-    let replay = RunStamp.Replay(report, problems: problems)
+    let replay = RunStamp.Replay(report)
     cache.save(
       RunStamp.record(
         fingerprint: fingerprint(command, extra: extra), span: span, output: configuration.output.url,

@@ -51,8 +51,9 @@ public struct JobStatus: Sendable {
     var refusals: [String: Date] = [:]
     let configured = Set(
       accounts.map { Queue.accountKey(network: $0.network, account: $0.client.account) })
-    for key in Set(jobs.map(Queue.accountKey)) {
-      guard let job = jobs.first(where: { Queue.accountKey($0) == key }) else { continue }
+    for job in jobs {
+      let key = Queue.accountKey(job)
+      guard limits[key] == nil else { continue }
       limits[key] = try queue?.accountState(network: job.network, account: job.account) ?? (nil, nil)
       if let refusal = try queue?.loginRefusal(network: job.network, account: job.account) {
         refusals[key] = refusal.at
@@ -89,9 +90,9 @@ public struct JobStatus: Sendable {
         if !configured.contains(key) {
           status.situation = .noAccount
           status.detail = "\(job.network) account \(job.account) is not configured now"
-        } else if let refused = refusals[key], now.timeIntervalSince(refused) < 86_400 {
+        } else if let refused = refusals[key], now.timeIntervalSince(refused) < Dispatcher.refusedLoginWait {
           status.situation = .refused
-          status.when = refused.addingTimeInterval(86_400)
+          status.when = refused.addingTimeInterval(Dispatcher.refusedLoginWait)
           status.fix = "fix the account's credentials; the next publish tries them"
         } else if let blocked = limit.blockedUntil, blocked > now {
           status.situation = .rateLimited

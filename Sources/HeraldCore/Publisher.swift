@@ -99,7 +99,7 @@ public struct Publisher {
     if let session {
       session.stamp(
         "publish", extra: Self.socialInputs(configuration, credentials: credentials, clients: clients),
-        workspace: workspace, report: build, problems: [], until: quietUntil)
+        workspace: workspace, report: build, until: quietUntil)
     }
     report.delivery = try deliver(queue: queue, clients: clients)
     report.waiting = try waiting(queue, accounts: accounts)
@@ -113,7 +113,8 @@ public struct Publisher {
   /// what it reported then, and the queue's due jobs sent. Nil when a whole run is needed.
   public static func quietRun(session: BuildSession) throws -> Report? {
     let configuration = session.configuration
-    let clients = SocialAccount.configured(configuration, credentials: session.credentials).map(\.client)
+    let accounts = SocialAccount.configured(configuration, credentials: session.credentials)
+    let clients = accounts.map(\.client)
     guard
       let stamp = session.reusableStamp(
         "publish", extra: socialInputs(configuration, credentials: session.credentials, clients: clients))
@@ -128,8 +129,7 @@ public struct Publisher {
         configuration: configuration, posts: [], diagnostics: [], registry: EntryIDRegistry()),
       credentials: session.credentials, now: session.now, logger: session.logger)
     report.delivery = try publisher.deliver(queue: queue, clients: clients)
-    report.waiting = try publisher.waiting(
-      queue, accounts: SocialAccount.configured(configuration, credentials: session.credentials))
+    report.waiting = try publisher.waiting(queue, accounts: accounts)
     return report
   }
 
@@ -259,7 +259,7 @@ public struct Publisher {
     jobs: [Job], changes: [QueueReconciler.Change]
   ) {
     let jobs = try queue?.all() ?? []
-    let changes = reconciler(accounts).review(jobs.filter(Self.isUnsettled), posts: workspace.posts)
+    let changes = reconciler(accounts).review(jobs.filter(\.isUnsettled), posts: workspace.posts)
     let changed = Dictionary(changes.map { ($0.after.id, $0.after) }, uniquingKeysWith: { first, _ in first })
     return (jobs.map { changed[$0.id] ?? $0 }, changes)
   }
@@ -267,11 +267,6 @@ public struct Publisher {
   /// A job's post file as diagnostics name it.
   private func displayPath(_ job: Queue.NewJob) -> String {
     configuration.posts.displayPath + "/" + job.postPath
-  }
-
-  /// Jobs the blog may have changed under, as `Queue.unsettled` selects them.
-  private static func isUnsettled(_ job: Job) -> Bool {
-    [.queued, .sending, .withdrawn].contains(job.state) || job.state == .failed && job.attempts == 0
   }
 
   /// The jobs due now that were never queued, each composed and frozen; a post that cannot

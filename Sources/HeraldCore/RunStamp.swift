@@ -35,7 +35,8 @@ struct RunStamp: Codable {
     }
   }
 
-  /// A `BuildReport` and the social problems of a publish run.
+  /// A `BuildReport`, as a run that reuses it reports it. (A post no social text fits is not
+  /// in it: the queue records that, and the run that records it reports it, once.)
   struct Replay: Codable {
     var postCount: Int
     var publishedCount: Int
@@ -43,16 +44,14 @@ struct RunStamp: Codable {
     var feedCount: Int
     var files: [String]
     var diagnostics: [[String]]
-    var problems: [[String]]
 
-    init(_ build: BuildReport, problems: [Diagnostic] = []) {
+    init(_ build: BuildReport) {
       postCount = build.postCount
       publishedCount = build.publishedCount
       invalidCount = build.invalidCount
       feedCount = build.feedCount
       files = (build.outcome.written + build.outcome.unchanged).sorted()
       diagnostics = build.diagnostics.map(Self.fields)
-      self.problems = problems.map(Self.fields)
     }
 
     /// The build report of a run that found every file as it left it.
@@ -62,8 +61,6 @@ struct RunStamp: Codable {
         feedCount: feedCount,
         outcome: FeedOutput.Outcome(unchanged: files), diagnostics: diagnostics.compactMap(Self.diagnostic))
     }
-
-    var socialProblems: [Diagnostic] { problems.compactMap(Self.diagnostic) }
 
     private static func fields(_ diagnostic: Diagnostic) -> [String] {
       [

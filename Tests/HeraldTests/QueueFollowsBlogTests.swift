@@ -327,11 +327,22 @@ import Testing
     }
     #expect(try bluesky.read()["login_failures"] as? Int == 1, "one refused login, never repeated")
     #expect(try job(site, file: "zuul.md")?["state"] as? String == "queued")
+    // A day later the same credentials are tried once more, and only once.
+    for result in try cron(site, from: "2025-06-02T12:05:00Z", every: 10, runs: 2) {
+      #expect(result.status == 1)
+    }
+    #expect(try bluesky.read()["login_failures"] as? Int == 2, "tried again after a day, once")
 
+    // The post is edited into French meanwhile: the fixed login sends it as it is now.
+    try site.post("zuul.md", title: "Zuul 12 est sorti", date: "2025-06-01T10:00:00Z", extra: "lang: fr")
     try credentials(site, keys + "BLUESKY_APP_PASSWORD=right-app-pass\n")
-    let fixed = try publish(site, at: "2025-06-01T13:00:00Z")
+    let fixed = try publish(site, at: "2025-06-02T13:00:00Z")
     #expect(fixed.status == 0, "\(fixed.errors)")
-    #expect((try bluesky.read()["records"] as? [String: Any])?.count == 1)
+    let records = try #require(try bluesky.read()["records"] as? [String: [String: Any]])
+    #expect(records.count == 1)
+    let value = try #require(records.values.first?["value"] as? [String: Any])
+    #expect((value["text"] as? String)?.contains("Zuul 12 est sorti") == true)
+    #expect(value["langs"] as? [String] == ["fr"])
   }
 
   // MARK: - Bluesky record keys
