@@ -86,7 +86,8 @@ let package = Package(
       dependencies: ["Posts", "CLibXML2", "CrashPoints", "Files", "Locking"],
       swiftSettings: swiftSettings
     ),
-    // Social: a post's parts in, each network's text out, counted the network's own way.
+    // Social: a post's parts in, each network's text out, counted the network's own way; the job
+    // that carries such a text to its network, and what a delivery run did.
     .target(
       name: "Social",
       dependencies: ["Locking"],
@@ -136,15 +137,14 @@ let package = Package(
       ],
       swiftSettings: swiftSettings
     ),
+    // herald: parses arguments, calls HeraldCore, prints; the models it prints come from Posts
+    // and Social, never from the machinery (Feeds, Delivery, HTTP).
     .executableTarget(
       name: "herald",
       dependencies: [
         "HeraldCore",
         "Posts",
-        "Feeds",
         "Social",
-        "Delivery",
-        "HTTP",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ],

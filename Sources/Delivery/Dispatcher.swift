@@ -39,42 +39,6 @@ public final class Dispatcher {
     }
   }
 
-  /// An account that stopped for the run: its credentials were refused, or its network could
-  /// not be reached. Its jobs wait.
-  public struct AccountProblem: Sendable {
-    /// The network.
-    public var network: Network
-    /// The account's identity.
-    public var account: String
-    /// What happened, in the server's words where it gave some.
-    public var reason: String
-    /// The credential keys to check (for refused credentials).
-    public var keys: String?
-    /// When its jobs will be tried again (for an unreachable network).
-    public var nextTry: Date?
-  }
-
-  /// What a run did.
-  public struct Report: Sendable {
-    /// Jobs the networks now have.
-    public var sent: [Job] = []
-    /// Jobs put back for later, with why.
-    public var retrying: [(job: Job, reason: String)] = []
-    /// Jobs that failed for good this run, with why.
-    public var failed: [(job: Job, reason: String)] = []
-    /// Jobs withdrawn this run (their post grew older than `max_age`), with why.
-    public var withdrawn: [(job: Job, reason: String)] = []
-    /// Networks a rate limit stopped for the rest of the run.
-    public var rateLimited: Set<Network> = []
-    /// Accounts whose credentials were refused: each stopped for the run, its jobs waiting.
-    public var refused: [AccountProblem] = []
-    /// Accounts whose network could not be reached: each stopped for the run.
-    public var unreachable: [AccountProblem] = []
-
-    /// An empty report.
-    public init() {}
-  }
-
   private let queue: Queue
   private let clients: [String: any NetworkClient]
   private let http: HTTPClient
@@ -87,7 +51,7 @@ public final class Dispatcher {
   private var skipping: Set<String> = []
   private var unconfigured: Set<String> = []
   private var claimed: [String: Int] = [:]
-  private var report = Report()
+  private var report = DeliveryReport()
 
   /// A dispatcher for `clients` (one per account) at `now`; `jitter` returns values in 0..<1.
   public init(
@@ -107,7 +71,7 @@ public final class Dispatcher {
   }
 
   /// Withdraws what grew too old, resolves jobs a crash left under way, then sends what is due.
-  public func run() throws(DeliveryError) -> Report {
+  public func run() throws(DeliveryError) -> DeliveryReport {
     if settings.maxAge.isFinite {
       let reason = "more than \(settings.maxAgeText) old (max_age) before it could be sent"
       for job in try queue.withdrawExpired(now: now, maxAge: settings.maxAge, reason: reason) {
@@ -370,7 +334,7 @@ public final class Dispatcher {
   }
 
   /// `date` as RFC 3339 in UTC, to the second.
-  public static func format(_ date: Date) -> String {
+  static func format(_ date: Date) -> String {
     let seconds = Int(date.timeIntervalSince1970.rounded(.down))
     let days = (seconds >= 0 ? seconds : seconds - 86_399) / 86_400
     let civil = CivilDate(daysSince1970: days)

@@ -1,6 +1,6 @@
 public import Delivery
 public import Foundation
-internal import Social
+public import Social
 
 /// A job as people read it: which of the situations a waiting job can be in, when something
 /// happens next, what went wrong, and the command that fixes it. `queue list`, `publish`'s

@@ -5,7 +5,7 @@ public import Foundation
 public import HTTP
 public import Logging
 public import Posts
-internal import Social
+public import Social
 
 /// `herald publish`: build the feeds, queue the social posts that are due, send what is due,
 /// and ping the WebSub hub. `dryRun` does all the deciding and none of the doing.
@@ -32,9 +32,15 @@ public struct Publisher {
     /// Waiting jobs the blog changed under: withdrawn, rescheduled, composed again.
     public var reconciled: [(job: Job, note: String)] = []
     /// The delivery.
-    public var delivery = Dispatcher.Report()
+    public var delivery = DeliveryReport()
     /// Requests a dry run would send, in order.
     public var requests: [HTTPRequest] = []
+
+    /// The requests a dry run would send, each as `--dry-run` prints it, credentials
+    /// redacted.
+    public func describedRequests(secrets: [String]) -> [String] {
+      requests.map { RequestPrinter.describe($0, secrets: secrets) }
+    }
     /// Feeds the hub was told about.
     public var pinged: [String] = []
     /// The jobs still waiting after the run, each with where it stands and when it is next
@@ -52,8 +58,12 @@ public struct Publisher {
     self.credentials = credentials
     self.now = now
     self.logger = logger
-    let configuration = workspace.configuration
-    self.http = HTTPClient(
+    self.http = Self.httpClient(workspace.configuration)
+  }
+
+  /// The client every request of a run goes through, with the configured timeouts.
+  static func httpClient(_ configuration: HeraldConfiguration) -> HTTPClient {
+    HTTPClient(
       configuration: .init(
         connectTimeout: .milliseconds(Int(configuration.httpConnectTimeout * 1000)),
         totalTimeout: .milliseconds(Int(configuration.httpTimeout * 1000)),
@@ -68,69 +78,73 @@ public struct Publisher {
   /// Publishes for real: the caller holds the `PublishLock`. With a `session`, the run is
   /// stamped so that the next one, finding nothing changed, only sends what is due.
   public func run(session: BuildSession? = nil) throws -> Report {
-    var report = Report()
-    let build = try FeedBuild.run(
-      workspace, credentials: credentials, now: now, logger: logger, session: session,
-      allowShrink: allowShrink)
-    report.build = build
-    CrashPoint.feedsBuilt.reached()
-    let accounts = accounts()
-    let clients = accounts.map(\.client)
-    let queue = try Queue(folder: configuration.state.url, displayPath: configuration.state.displayPath)
-    let changes = reconciler(accounts).review(try queue.unsettled(), posts: workspace.posts)
-    try queue.save(changes.map { ($0.before, $0.after) }, now: now)
-    for change in changes {
-      report.reconciled.append((change.after, change.note))
-      logger.notice("\(change.after.network): job \(change.after.id) \(change.note)")
-    }
-    var quietUntil = Double.greatestFiniteMagnitude
-    let clockID = UInt64.random(in: 0..<1024)
-    for job in newJobs(accounts: accounts, queue: queue, quietUntil: &quietUntil) {
-      if try queue.enqueue(job, now: now, clockID: clockID) {
-        if let error = job.compositionError {
-          report.problems.append(Diagnostic(.error, path: displayPath(job), error))
-        } else {
-          report.queued.append(job)
-          logger.info("queued \(job.network) post for \(job.payload.permalink)")
+    try HeraldError.translating(configuration) {
+      var report = Report()
+      let build = try FeedBuild.run(
+        workspace, credentials: credentials, now: now, logger: logger, session: session,
+        allowShrink: allowShrink)
+      report.build = build
+      CrashPoint.feedsBuilt.reached()
+      let accounts = accounts()
+      let clients = accounts.map(\.client)
+      let queue = try Queue(folder: configuration.state.url, displayPath: configuration.state.displayPath)
+      let changes = reconciler(accounts).review(try queue.unsettled(), posts: workspace.posts)
+      try queue.save(changes.map { ($0.before, $0.after) }, now: now)
+      for change in changes {
+        report.reconciled.append((change.after, change.note))
+        logger.notice("\(change.after.network): job \(change.after.id) \(change.note)")
+      }
+      var quietUntil = Double.greatestFiniteMagnitude
+      let clockID = UInt64.random(in: 0..<1024)
+      for job in newJobs(accounts: accounts, queue: queue, quietUntil: &quietUntil) {
+        if try queue.enqueue(job, now: now, clockID: clockID) {
+          if let error = job.compositionError {
+            report.problems.append(Diagnostic(.error, path: displayPath(job), error))
+          } else {
+            report.queued.append(job)
+            logger.info("queued \(job.network) post for \(job.payload.permalink)")
+          }
         }
       }
+      CrashPoint.queued.reached()
+      if let session {
+        session.stamp(
+          "publish", extra: Self.socialInputs(configuration, credentials: credentials, clients: clients),
+          workspace: workspace, report: build, until: quietUntil)
+      }
+      report.delivery = try deliver(queue: queue, clients: clients)
+      report.waiting = try waiting(queue, accounts: accounts)
+      if let hub = credentials["WEBSUB_HUB"], let written = report.build?.outcome.written {
+        report.pinged = ping(hub: hub, changed: written)
+      }
+      return report
     }
-    CrashPoint.queued.reached()
-    if let session {
-      session.stamp(
-        "publish", extra: Self.socialInputs(configuration, credentials: credentials, clients: clients),
-        workspace: workspace, report: build, until: quietUntil)
-    }
-    report.delivery = try deliver(queue: queue, clients: clients)
-    report.waiting = try waiting(queue, accounts: accounts)
-    if let hub = credentials["WEBSUB_HUB"], let written = report.build?.outcome.written {
-      report.pinged = ping(hub: hub, changed: written)
-    }
-    return report
   }
 
   /// A publish run when nothing changed since the last one and no post fell due since:
   /// what it reported then, and the queue's due jobs sent. Nil when a whole run is needed.
   public static func quietRun(session: BuildSession) throws -> Report? {
-    let configuration = session.configuration
-    let accounts = SocialAccount.configured(configuration, credentials: session.credentials)
-    let clients = accounts.map(\.client)
-    guard
-      let stamp = session.reusableStamp(
-        "publish", extra: socialInputs(configuration, credentials: session.credentials, clients: clients))
-    else { return nil }
-    let queue = try Queue(folder: configuration.state.url, displayPath: configuration.state.displayPath)
-    // `queue retry` asked for a job to be checked against its post: that needs the posts.
-    guard !(try queue.needsRecheck()) else { return nil }
-    var report = Report()
-    report.build = stamp.report.build
-    let publisher = Publisher(
-      workspace: Workspace(
-        configuration: configuration, posts: [], diagnostics: [], registry: EntryIDRegistry()),
-      credentials: session.credentials, now: session.now, logger: session.logger)
-    report.delivery = try publisher.deliver(queue: queue, clients: clients)
-    report.waiting = try publisher.waiting(queue, accounts: accounts)
-    return report
+    try HeraldError.translating(session.configuration) {
+      let configuration = session.configuration
+      let accounts = SocialAccount.configured(configuration, credentials: session.credentials)
+      let clients = accounts.map(\.client)
+      guard
+        let stamp = session.reusableStamp(
+          "publish", extra: socialInputs(configuration, credentials: session.credentials, clients: clients))
+      else { return nil }
+      let queue = try Queue(folder: configuration.state.url, displayPath: configuration.state.displayPath)
+      // `queue retry` asked for a job to be checked against its post: that needs the posts.
+      guard !(try queue.needsRecheck()) else { return nil }
+      var report = Report()
+      report.build = stamp.report.build
+      let publisher = Publisher(
+        workspace: Workspace(
+          configuration: configuration, posts: [], diagnostics: [], registry: EntryIDRegistry()),
+        credentials: session.credentials, now: session.now, logger: session.logger)
+      report.delivery = try publisher.deliver(queue: queue, clients: clients)
+      report.waiting = try publisher.waiting(queue, accounts: accounts)
+      return report
+    }
   }
 
   /// What a publish run depends on beyond a build: which accounts posts go to, and which
@@ -145,7 +159,7 @@ public struct Publisher {
   }
 
   /// Sends the queue's due jobs.
-  private func deliver(queue: Queue, clients: [any NetworkClient]) throws -> Dispatcher.Report {
+  private func deliver(queue: Queue, clients: [any NetworkClient]) throws -> DeliveryReport {
     var jitter = SystemRandomNumberGenerator()
     return try Dispatcher(
       queue: queue, clients: clients, http: http, settings: Self.dispatchSettings(configuration), now: now,
@@ -177,82 +191,87 @@ public struct Publisher {
 
   /// Decides everything a run would do, and changes nothing: no file, no queue, no request.
   public func dryRun() throws -> Report {
-    var report = Report()
-    let published = workspace.published(at: now)
-    if !allowShrink { try FeedBuild.guardAgainstShrinking(workspace, published: published.count) }
-    let site = FeedBuild.site(configuration, credentials: credentials)
-    let plan = FeedPlanner.plan(published.map(FeedEntry.init), site: site)
-    let cache = BuildCache.open(
-      state: configuration.state, settings: Workspace.cacheSettings(configuration), readOnly: true,
-      logger: logger)
-    let stale = FeedBuild.staleFeeds(
-      plan, output: configuration.output, remembered: cache?.rememberedOutputs() ?? [:])
-    report.feedsToWrite = try FeedOutput(
-      folder: configuration.output.url, displayPath: configuration.output.displayPath
-    ).changes(
-      stale, of: plan, site: site, content: ContentSource(workspace: workspace, published: published).content)
+    try HeraldError.translating(configuration) {
+      var report = Report()
+      let published = workspace.published(at: now)
+      if !allowShrink { try FeedBuild.guardAgainstShrinking(workspace, published: published.count) }
+      let site = FeedBuild.site(configuration, credentials: credentials)
+      let plan = FeedPlanner.plan(published.map(FeedEntry.init), site: site)
+      let cache = BuildCache.open(
+        state: configuration.state, settings: Workspace.cacheSettings(configuration), readOnly: true,
+        logger: logger)
+      let stale = FeedBuild.staleFeeds(
+        plan, output: configuration.output, remembered: cache?.rememberedOutputs() ?? [:])
+      report.feedsToWrite = try FeedOutput(
+        folder: configuration.output.url, displayPath: configuration.output.displayPath
+      ).changes(
+        stale, of: plan, site: site,
+        content: ContentSource(workspace: workspace, published: published).content)
 
-    let accounts = accounts()
-    let queue = try Queue.existing(
-      folder: configuration.state.url, displayPath: configuration.state.displayPath)
-    let (jobs, changes) = try reviewed(queue: queue, accounts: accounts)
-    report.reconciled = changes.map { ($0.after, $0.note) }
-    var quietUntil = Double.greatestFiniteMagnitude
-    let new = newJobs(accounts: accounts, queue: queue, quietUntil: &quietUntil)
-    report.queued = new.filter { $0.compositionError == nil }
-    report.problems = new.compactMap { job in
-      job.compositionError.map { Diagnostic(.error, path: displayPath(job), $0) }
-    }
-    // What a real run would claim: jobs already due in the queue (and any a crash left under
-    // way), then the new ones, under the same pacing rules.
-    let social = configuration.social
-    let waiting = jobs.filter {
-      $0.state == .sending
-        || $0.state == .queued && $0.dueAt <= now && now.timeIntervalSince($0.postDueAt) <= social.maxAge
-    }
-    let fresh = report.queued.enumerated().map { index, job in
-      Job(
-        id: -Int64(index + 1), postID: job.postID, postPath: job.postPath, network: job.network,
-        account: job.account, payload: job.payload, idempotencyKey: "(chosen when queued)", state: .queued,
-        dueAt: job.dueAt, attempts: 0, lastError: nil, remoteID: nil, createdAt: now, sentAt: nil)
-    }
-    var claimed: [String: Int] = [:]
-    for job in waiting.sorted(by: { $0.dueAt < $1.dueAt }) + fresh {
-      guard
-        let client = accounts.first(where: {
-          $0.network == job.network && $0.client.account == job.account
-        })?
-        .client
-      else { continue }
-      let limits = try queue?.accountState(network: job.network, account: job.account)
-      let key = Queue.accountKey(job)
-      guard
-        job.state == .sending
-          || Queue.mayClaim(
-            job, lastSentAt: limits?.lastSentAt, blockedUntil: limits?.blockedUntil,
-            claimedThisRun: claimed[key, default: 0], now: now, maxPerRun: social.maxPerRun,
-            minInterval: social.minInterval)
-      else { continue }
-      claimed[key, default: 0] += 1
-      var shown = job
-      if shown.network == .bluesky, shown.payload.recordKey == nil {
-        shown.payload.recordKey = "(chosen when queued)"
+      let accounts = accounts()
+      let queue = try Queue.existing(
+        folder: configuration.state.url, displayPath: configuration.state.displayPath)
+      let (jobs, changes) = try reviewed(queue: queue, accounts: accounts)
+      report.reconciled = changes.map { ($0.after, $0.note) }
+      var quietUntil = Double.greatestFiniteMagnitude
+      let new = newJobs(accounts: accounts, queue: queue, quietUntil: &quietUntil)
+      report.queued = new.filter { $0.compositionError == nil }
+      report.problems = new.compactMap { job in
+        job.compositionError.map { Diagnostic(.error, path: displayPath(job), $0) }
       }
-      report.requests.append(try client.request(for: shown, now: now))
+      // What a real run would claim: jobs already due in the queue (and any a crash left under
+      // way), then the new ones, under the same pacing rules.
+      let social = configuration.social
+      let waiting = jobs.filter {
+        $0.state == .sending
+          || $0.state == .queued && $0.dueAt <= now && now.timeIntervalSince($0.postDueAt) <= social.maxAge
+      }
+      let fresh = report.queued.enumerated().map { index, job in
+        Job(
+          id: -Int64(index + 1), postID: job.postID, postPath: job.postPath, network: job.network,
+          account: job.account, payload: job.payload, idempotencyKey: "(chosen when queued)", state: .queued,
+          dueAt: job.dueAt, attempts: 0, lastError: nil, remoteID: nil, createdAt: now, sentAt: nil)
+      }
+      var claimed: [String: Int] = [:]
+      for job in waiting.sorted(by: { $0.dueAt < $1.dueAt }) + fresh {
+        guard
+          let client = accounts.first(where: {
+            $0.network == job.network && $0.client.account == job.account
+          })?
+          .client
+        else { continue }
+        let limits = try queue?.accountState(network: job.network, account: job.account)
+        let key = Queue.accountKey(job)
+        guard
+          job.state == .sending
+            || Queue.mayClaim(
+              job, lastSentAt: limits?.lastSentAt, blockedUntil: limits?.blockedUntil,
+              claimedThisRun: claimed[key, default: 0], now: now, maxPerRun: social.maxPerRun,
+              minInterval: social.minInterval)
+        else { continue }
+        claimed[key, default: 0] += 1
+        var shown = job
+        if shown.network == .bluesky, shown.payload.recordKey == nil {
+          shown.payload.recordKey = "(chosen when queued)"
+        }
+        report.requests.append(try client.request(for: shown, now: now))
+      }
+      if let hub = credentials["WEBSUB_HUB"], !report.feedsToWrite.isEmpty {
+        report.requests += pingRequests(hub: hub, changed: report.feedsToWrite)
+      }
+      return report
     }
-    if let hub = credentials["WEBSUB_HUB"], !report.feedsToWrite.isEmpty {
-      report.requests += pingRequests(hub: hub, changed: report.feedsToWrite)
-    }
-    return report
   }
 
   /// The queue's jobs as the next run will find them once it has checked them against the
   /// posts (withdrawn, rescheduled, composed again), without changing the queue: what
   /// `preview` and `--dry-run` show.
   public func queueAsNextRunSeesIt() throws -> [Job] {
-    let queue = try Queue.existing(
-      folder: configuration.state.url, displayPath: configuration.state.displayPath)
-    return try reviewed(queue: queue, accounts: accounts()).jobs
+    try HeraldError.translating(configuration) {
+      let queue = try Queue.existing(
+        folder: configuration.state.url, displayPath: configuration.state.displayPath)
+      return try reviewed(queue: queue, accounts: accounts()).jobs
+    }
   }
 
   private func reviewed(queue: Queue?, accounts: [SocialAccount]) throws -> (

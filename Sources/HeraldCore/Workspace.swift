@@ -153,6 +153,11 @@ public struct BuildReport: Sendable {
   public var outcome: FeedOutput.Outcome
   /// Problems with the posts.
   public var diagnostics: [Diagnostic]
+
+  /// The files whose bytes changed (or that are new), relative to the output folder.
+  public var written: [String] { outcome.written }
+  /// The files that already held the same bytes.
+  public var unchanged: [String] { outcome.unchanged }
 }
 
 /// `herald build`: every feed into the output folder.
@@ -181,6 +186,19 @@ public enum FeedBuild {
   public static func run(
     _ workspace: Workspace, credentials: Credentials, now: Date, logger: Logger, session: BuildSession? = nil,
     allowShrink: Bool = false
+  ) throws(HeraldError) -> BuildReport {
+    do {
+      return try build(
+        workspace, credentials: credentials, now: now, logger: logger, session: session,
+        allowShrink: allowShrink)
+    } catch {
+      throw HeraldError(error, in: workspace.configuration)
+    }
+  }
+
+  private static func build(
+    _ workspace: Workspace, credentials: Credentials, now: Date, logger: Logger, session: BuildSession?,
+    allowShrink: Bool
   ) throws(FeedsError) -> BuildReport {
     let configuration = workspace.configuration
     let published = workspace.published(at: now)

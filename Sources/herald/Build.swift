@@ -1,5 +1,4 @@
 import ArgumentParser
-import Feeds
 import HeraldCore
 import Posts
 
@@ -30,16 +29,16 @@ struct Build: ParsableCommand {
           allowShrink: allowShrink)
       } catch {
         workspace.diagnostics.forEach(console.report)
-        console.write("\(error.path ?? configuration.output.displayPath): error: \(error.message)")
+        console.write(error.description)
         throw CommandOutcome.partialFailure
       }
     }
     report.diagnostics.forEach(console.report)
-    let changed = report.outcome.written.count
+    let changed = report.written.count
     console.say(
       "Built \(report.feedCount) feeds from \(report.publishedCount) published posts "
         + "(\(report.postCount) read, \(report.invalidCount) invalid) in \(configuration.output.displayPath): "
-        + "\(changed) file\(changed == 1 ? "" : "s") written, \(report.outcome.unchanged.count) unchanged.")
+        + "\(changed) file\(changed == 1 ? "" : "s") written, \(report.unchanged.count) unchanged.")
     if report.invalidCount > 0 { throw CommandOutcome.partialFailure }
   }
 }

@@ -1,7 +1,5 @@
 import ArgumentParser
-import Delivery
 import Foundation
-import HTTP
 import HeraldCore
 import Posts
 import Social
@@ -52,24 +50,17 @@ struct Check: ParsableCommand {
       console.report(Diagnostic(.error, path: credentials.file ?? "credentials", row.problem))
       problems += 1
     }
-    var verified: [String: Result<String?, DeliveryError>] = [:]
+    var verified: [String: AccountCheck.Finding] = [:]
     if online {
-      let http = HTTPClient(
-        configuration: .init(
-          connectTimeout: .milliseconds(Int(configuration.httpConnectTimeout * 1000)),
-          totalTimeout: .milliseconds(Int(configuration.httpTimeout * 1000)),
-          userAgent: "Herald/\(HeraldVersion.current)"))
-      for account in accounts {
-        let result = Result { () throws(DeliveryError) in try account.client.verify(http: http, now: now) }
-        if case .failure(let error) = result {
+      for finding in AccountCheck.run(accounts, configuration: configuration, now: now) {
+        if let failure = finding.failure {
           console.report(
             Diagnostic(
               .error, path: credentials.file ?? "credentials",
-              "\(account.label): \(error.message)\(error.isRefusedLogin ? "; check \(account.client.credentialKeys)" : "")"
-            ))
+              "\(finding.label): \(failure)\(finding.keysToCheck.map { "; check \($0)" } ?? "")"))
           problems += 1
         }
-        verified[account.label] = result
+        verified[finding.label] = finding
       }
     }
     console.say("")
@@ -122,18 +113,21 @@ enum AccountTable {
   }
 
   /// The table, with `verified` results of `--online` when there are some.
-  static func render(_ rows: [Row], verified: [String: Result<String?, DeliveryError>]?) -> String {
+  static func render(_ rows: [Row], verified: [String: AccountCheck.Finding]?) -> String {
     let width = max(8, rows.map(\.label.count).max() ?? 8)
     var lines = ["Networks and accounts:"]
     for row in rows {
       var state: String
       if row.isOn {
         state = "on"
-        switch verified?[row.label] {
-        case .success(let who?): state += ", checked: \(who)"
-        case .success(nil): state += " (a webhook cannot be checked without posting)"
-        case .failure(let error): state += ", but the check failed: \(error.message)"
-        case nil: break
+        if let finding = verified?[row.label] {
+          if let failure = finding.failure {
+            state += ", but the check failed: \(failure)"
+          } else if let who = finding.identity {
+            state += ", checked: \(who)"
+          } else {
+            state += " (a webhook cannot be checked without posting)"
+          }
         }
       } else if row.present.isEmpty {
         state = "skipped (no keys)"

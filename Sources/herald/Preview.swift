@@ -1,5 +1,4 @@
 import ArgumentParser
-import Delivery
 import Foundation
 import HeraldCore
 import Posts
@@ -55,8 +54,8 @@ struct Preview: ParsableCommand {
         workspace: workspace, credentials: credentials, now: now, logger: options.logger(console: console)
       )
       .queueAsNextRunSeesIt()
-    } catch let error as DeliveryError {
-      console.report(Diagnostic(.warning, path: error.path ?? configuration.state.displayPath, error.message))
+    } catch let error as HeraldError {
+      console.report(Diagnostic(.warning, path: error.path, error.message))
       jobs = []
     }
     let jobsByPost = Dictionary(grouping: jobs, by: \.postID)

@@ -1,8 +1,5 @@
 import ArgumentParser
-import Delivery
-import Feeds
 import Foundation
-import HTTP
 import HeraldCore
 import Posts
 import Social
@@ -75,11 +72,8 @@ struct Publish: ParsableCommand {
           allowShrink: allowShrink)
         report = dryRun ? try publisher.dryRun() : try publisher.run(session: session)
       }
-    } catch let error as DeliveryError {
-      console.write("\(error.path ?? configuration.state.displayPath): error: \(error.message)")
-      throw CommandOutcome.partialFailure
-    } catch let error as FeedsError {
-      console.write("\(error.path ?? configuration.output.displayPath): error: \(error.message)")
+    } catch let error as HeraldError {
+      console.write(error.description)
       throw CommandOutcome.partialFailure
     }
     report.problems.forEach(console.report)
@@ -98,7 +92,8 @@ struct Publish: ParsableCommand {
         Diagnostic(
           .warning, path: configuration.state.displayPath,
           "\(problem.network) (\(problem.account)) cannot be reached: \(problem.reason); its posts wait, next try "
-            + "after \(problem.nextTry.map(Dispatcher.format) ?? "the next run")"))
+            + "after \(problem.nextTry.map { Timestamp.display($0, in: configuration.site.timeZone) } ?? "the next run")"
+        ))
     }
     for (job, note) in report.reconciled + delivery.withdrawn.map({ ($0.job, "withdrawn: " + $0.reason) }) {
       console.say(
@@ -111,9 +106,9 @@ struct Publish: ParsableCommand {
         "Feeds that would change: \(report.feedsToWrite.isEmpty ? "none" : report.feedsToWrite.joined(separator: ", "))"
       )
       console.say("Social posts that would be queued: \(report.queued.count)")
-      for request in report.requests {
+      for request in report.describedRequests(secrets: credentials.secrets) {
         console.say("")
-        console.say(RequestPrinter.describe(request, secrets: credentials.secrets))
+        console.say(request)
       }
     } else {
       console.say(Self.summary(report, zone: configuration.site.timeZone))
@@ -131,7 +126,7 @@ extension Publish {
   static func summary(_ report: Publisher.Report, zone: TimeZone) -> String {
     let delivery = report.delivery
     var parts = [
-      "\(counted(report.build?.outcome.written.count ?? 0, "feed file")) written",
+      "\(counted(report.build?.written.count ?? 0, "feed file")) written",
       "\(counted(report.queued.count, "social post")) queued",
     ]
     var sending = "\(delivery.sent.count) sent"
@@ -160,31 +155,5 @@ extension Publish {
   /// `1 feed file`, `2 feed files`.
   static func counted(_ count: Int, _ noun: String) -> String {
     "\(count) \(noun)\(count == 1 ? "" : "s")"
-  }
-}
-
-/// Prints a request as `--dry-run` shows it: method, URL, headers (credentials redacted), body.
-/// Which parts are secret is known from the credentials, not from the network: a URL that
-/// carries a secret (a webhook's path, a token in the query) shows only its host.
-enum RequestPrinter {
-  static let secretHeaders: Set<String> = ["authorization", "cookie", "x-api-key"]
-
-  static func describe(_ request: HTTPRequest, secrets: [String]) -> String {
-    var lines = ["\(request.method) \(redactedURL(request.url, secrets: secrets))"]
-    for header in request.headers {
-      let value = secretHeaders.contains(header.name.lowercased()) ? "[redacted]" : header.value
-      lines.append("\(header.name): \(value)")
-    }
-    if let body = request.body, !body.isEmpty {
-      lines.append("")
-      lines.append(String(decoding: body, as: UTF8.self))
-    }
-    return lines.joined(separator: "\n")
-  }
-
-  static func redactedURL(_ url: String, secrets: [String]) -> String {
-    guard let parsed = URL(string: url), let host = parsed.host else { return "[redacted URL]" }
-    guard secrets.contains(where: { url.contains($0) }) else { return url }
-    return "\(parsed.scheme ?? "https")://\(host)\(parsed.port.map { ":\($0)" } ?? "")/[redacted]"
   }
 }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Delivery
 import Foundation
 import HeraldCore
 import Posts
@@ -38,12 +37,11 @@ struct QueueCommand: ParsableCommand {
     func run() throws {
       let (console, configuration, credentials) = try options.setUp()
       let now = options.instant
-      let statuses = try withQueue(configuration, create: false) { queue -> [JobStatus] in
-        let filter = JobFilter(network: network, post: post)
-        let jobs = try queue?.all().filter(filter.matches) ?? []
-        return try JobStatus.of(
-          jobs, queue: queue, configuration: configuration,
-          accounts: SocialAccount.configured(configuration, credentials: credentials), now: now)
+      let statuses = try withQueue(configuration) { queue -> [JobStatus] in
+        guard let queue else { return [] }
+        let jobs = try queue.jobs().filter(JobFilter(network: network, post: post).matches)
+        return try queue.statuses(
+          of: jobs, accounts: SocialAccount.configured(configuration, credentials: credentials), now: now)
       }.filter { status in
         guard let state else { return true }
         return status.situation.rawValue == state || status.job.state.rawValue == state
@@ -144,17 +142,17 @@ struct JobFilter {
 /// cannot be changed so (a sent job cannot be cancelled) is reported, and the others still are.
 private func changeJobs(
   _ selection: JobSelection, options: GlobalOptions, json: Bool, done: String,
-  appliesTo applies: (Job) -> Bool, _ change: (Queue, Int64) throws -> Job
+  appliesTo applies: (Job) -> Bool, _ change: (QueueService, Int64) throws -> Job
 ) throws {
   let console = options.console()
   let configuration = try options.loadConfiguration(console: console)
   var changed: [Job] = []
   var problems = 0
-  try withQueue(configuration, create: false) { queue in
+  try withQueue(configuration) { queue in
     guard let queue else {
-      throw DeliveryError(path: configuration.state.displayPath, "there is no queue yet")
+      throw HeraldError(path: configuration.state.displayPath, "there is no queue yet")
     }
-    let matching = try queue.all().filter(selection.matches)
+    let matching = try queue.jobs().filter(selection.matches)
     for id in selection.ids where !matching.contains(where: { $0.id == id }) {
       console.write(
         "\(configuration.state.displayPath): error: there is no job \(id) that matches (see: herald queue list)"
@@ -167,8 +165,8 @@ private func changeJobs(
     for id in chosen {
       do {
         changed.append(try change(queue, id))
-      } catch let error as DeliveryError {
-        console.write("\(error.path ?? configuration.state.displayPath): error: \(error.message)")
+      } catch let error as HeraldError {
+        console.write(error.description)
         problems += 1
       }
     }
@@ -183,19 +181,15 @@ private func changeJobs(
   if problems > 0 { throw changed.isEmpty ? CommandOutcome.usage : CommandOutcome.partialFailure }
 }
 
-/// Opens the queue for `body`, turning queue errors into exit code 2 with the file named.
-private func withQueue<T>(
-  _ configuration: HeraldConfiguration, create: Bool, _ body: (Queue?) throws -> T
-) throws -> T {
+/// Opens the queue (nil: there is none yet) for `body`, turning its errors into exit code 2
+/// with the file named.
+private func withQueue<T>(_ configuration: HeraldConfiguration, _ body: (QueueService?) throws -> T) throws
+  -> T
+{
   do {
-    let queue =
-      create
-      ? try Queue(folder: configuration.state.url, displayPath: configuration.state.displayPath)
-      : try Queue.existingWritable(
-        folder: configuration.state.url, displayPath: configuration.state.displayPath)
-    return try body(queue)
-  } catch let error as DeliveryError {
-    throw Diagnostic(.error, path: error.path ?? configuration.state.displayPath, error.message)
+    return try body(try QueueService.open(configuration))
+  } catch let error as HeraldError {
+    throw Diagnostic(.error, path: error.path, error.message)
   }
 }
 

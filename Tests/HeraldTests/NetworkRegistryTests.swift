@@ -66,3 +66,27 @@ import Testing
     }
   }
 }
+
+/// The executable parses, calls HeraldCore and prints: it imports no machinery module, so a
+/// network's requests, the queue and the feed writer can change without touching it.
+@Suite struct LayeringTests {
+  @Test func theExecutableImportsOnlyHeraldCoreAndTheModelsItPrints() throws {
+    let allowed: Set<String> = ["ArgumentParser", "Foundation", "HeraldCore", "Logging", "Posts", "Social"]
+    let folder = SharedData.packageRoot.appendingPathComponent("Sources/herald")
+    let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter {
+      $0.hasSuffix(".swift")
+    }
+    #expect(!files.isEmpty)
+    for file in files {
+      let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+      for line in text.split(separator: "\n") {
+        let words = line.split(separator: " ")
+        guard let index = words.firstIndex(of: "import"), index + 1 < words.count,
+          words[..<index].allSatisfy({ ["public", "internal", "@testable", "private"].contains($0) })
+        else { continue }
+        let module = String(words[index + 1])
+        #expect(allowed.contains(module), "Sources/herald/\(file) imports \(module)")
+      }
+    }
+  }
+}

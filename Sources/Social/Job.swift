@@ -1,5 +1,4 @@
 public import Foundation
-public import Social
 
 /// One social post for one network and account: what is sent, under which key, and where it
 /// stands. Its payload and idempotency key are frozen when it is queued.
