@@ -104,6 +104,20 @@ let package = Package(
       dependencies: ["CCurl", "Locking"],
       swiftSettings: swiftSettings
     ),
+    // libvips' own vips.pc adds -pthread, which SwiftPM refuses with a warning; its headers
+    // need only GLib's (gobject-2.0), and the module map links libvips.
+    .systemLibrary(
+      name: "CVips",
+      pkgConfig: "gobject-2.0",
+      providers: [.apt(["libvips-dev"])]
+    ),
+    // Images: a post's picture read (static folder or https), probed and resized to each
+    // network's limits through libvips (the only CVips user), variants cached by digest.
+    .target(
+      name: "Images",
+      dependencies: ["CVips", "HTTP", "Files", .product(name: "Crypto", package: "swift-crypto")],
+      swiftSettings: swiftSettings
+    ),
     // OAuth1: RFC 5849 HMAC-SHA1 request signing, as X's API needs it.
     .target(
       name: "OAuth1",
@@ -199,6 +213,11 @@ let package = Package(
       name: "HTTPTests",
       dependencies: ["HTTP", "Locking"],
       resources: [.copy("Fixtures")],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "ImagesTests",
+      dependencies: ["Images", "TestSupport"],
       swiftSettings: swiftSettings
     ),
     .testTarget(
