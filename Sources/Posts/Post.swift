@@ -44,6 +44,9 @@ public struct Post: Sendable, Hashable {
   public var lines: KeyLines
   /// The post's language (`lang`, a BCP 47 tag) when it names one; else the site's.
   public var language: String? = nil
+  /// The post's picture: `image` (or `seo.image`) in the front matter, else the first image
+  /// of the body; nil when there is none or `syndication.image` is false.
+  public var image: PostImage? = nil
 
   /// The file a post was read from.
   public struct Source: Sendable, Hashable {
@@ -92,6 +95,8 @@ public struct Syndication: Sendable, Hashable {
   public var at: Date?
   /// Per network (`mastodon`, `bluesky`, `x`, `linkedin`, `webhook`): skip it or use this text.
   public var networks: [String: Override] = [:]
+  /// Whether the post's picture goes with its social posts (`syndication.image: false`: no).
+  public var image = true
 
   /// One network's override.
   public struct Override: Sendable, Hashable {
@@ -103,4 +108,22 @@ public struct Syndication: Sendable, Hashable {
 
   /// Creates an empty syndication block: every network, at the post's date.
   public init() {}
+}
+
+/// A post's picture, as the post names it: a site path (`/img/x.png`) or a URL, with the alt
+/// text that describes it to people who cannot see it.
+public struct PostImage: Sendable, Hashable {
+  /// The path or URL, as written.
+  public var reference: String
+  /// The alt text; empty when the post gives none.
+  public var alt: String
+  /// The line it was found on, for diagnostics.
+  public var line: Int?
+
+  /// A picture.
+  public init(reference: String, alt: String, line: Int? = nil) {
+    self.reference = reference
+    self.alt = alt
+    self.line = line
+  }
 }

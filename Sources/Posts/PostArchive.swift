@@ -5,7 +5,7 @@ internal import Foundation
 /// parsing the file's YAML again.
 public enum PostArchive {
   /// Bumped whenever the layout below changes; an archive of another version is not read.
-  static let version: UInt8 = 2
+  static let version: UInt8 = 3
 
   /// `post` and `diagnostics` as bytes.
   public static func encode(post: Post?, diagnostics: [Diagnostic]) -> [UInt8] {
@@ -55,6 +55,10 @@ public enum PostArchive {
     writer.optionalInt(post.lines.permalink)
     writer.optionalInt(post.lines.id)
     writer.optionalString(post.language)
+    writer.byte(post.syndication.image ? 1 : 0)
+    writer.optionalString(post.image?.reference)
+    writer.optionalString(post.image?.alt)
+    writer.optionalInt(post.image?.line)
     return writer.bytes
   }
 
@@ -103,13 +107,18 @@ public enum PostArchive {
     let lines = Post.KeyLines(
       date: reader.optionalInt(), permalink: reader.optionalInt(), id: reader.optionalInt())
     let language = reader.optionalString()
+    syndication.image = reader.byte() == 1
+    let imageReference = reader.optionalString()
+    let imageAlt = reader.optionalString()
+    let imageLine = reader.optionalInt()
     guard !reader.failed, reader.isAtEnd else { return nil }
     let post = Post(
       source: source, slug: slug, title: title, date: date, updated: updated, author: author,
       categories: categories, isHidden: flags & 1 != 0, isDraft: flags & 2 != 0, templateKey: templateKey,
       seoTitle: seoTitle, summary: summary, permalink: permalink, id: id, pinnedID: pinnedID,
       twitterUsername: twitterUsername, syndication: syndication, contentDigest: contentDigest, lines: lines,
-      language: language)
+      language: language,
+      image: imageReference.map { PostImage(reference: $0, alt: imageAlt ?? "", line: imageLine) })
     return (post, diagnostics)
   }
 }

@@ -103,6 +103,14 @@ public struct PostReader: Sendable {
       return tag
     }
 
+    let syndication = try syndication(fields, warnings: &warnings)
+    let image =
+      syndication.image
+      ? try frontMatterImage(fields, seo: seo)
+        ?? Self.firstImage(
+          in: frontMatter.body,
+          firstLine: text.utf8[..<frontMatter.body.startIndex].lazy.filter { $0 == 10 }.count + 1) : nil
+
     return Post(
       source: source,
       slug: slug,
@@ -121,11 +129,12 @@ public struct PostReader: Sendable {
       id: pinnedID.map { identifier(pinned: $0) } ?? permalink,
       pinnedID: pinnedID,
       twitterUsername: twitterUsername,
-      syndication: try syndication(fields, warnings: &warnings),
+      syndication: syndication,
       contentDigest: digest ?? Self.digest(data),
       lines: Post.KeyLines(
         date: fields.line(of: "date"), permalink: permalinkLine, id: fields.line(of: "id")),
-      language: language
+      language: language,
+      image: image
     )
   }
 
@@ -292,10 +301,11 @@ public struct PostReader: Sendable {
     }
     guard let block = try fields.mapping("syndication") else { return result }
     result.skip = try block.bool("skip") ?? false
+    result.image = try block.bool("image") ?? true
     result.at = try block.string("at").map { text throws(Diagnostic) in
       try timestamp(text, key: "at", in: block)
     }
-    for key in block.keys where !["skip", "at"].contains(key) {
+    for key in block.keys where !["skip", "at", "image"].contains(key) {
       guard site.networks.isEmpty || site.networks.contains(key) else {
         warnings.append(
           Diagnostic(
@@ -317,6 +327,53 @@ public struct PostReader: Sendable {
     }
     return result
   }
+
+  /// `image` (or `seo.image`) with `image_alt`, when the front matter names a picture.
+  private func frontMatterImage(_ fields: YAMLMapping, seo: YAMLMapping?) throws(Diagnostic) -> PostImage? {
+    for mapping in [fields, seo] {
+      guard let mapping, let reference = try mapping.string("image")?.trimmingWhitespace(), !reference.isEmpty
+      else { continue }
+      var alt = try fields.string("image_alt")
+      if alt == nil { alt = try mapping.string("image_alt") }
+      return PostImage(
+        reference: reference, alt: Self.collapsingWhitespace(alt ?? ""), line: mapping.line(of: "image"))
+    }
+    return nil
+  }
+
+  /// The first image of a Markdown body: `![alt](src "title")` or an HTML `<img src alt>`,
+  /// outside fenced code. `firstLine` is the body's first line in the file.
+  static func firstImage(in body: Substring, firstLine: Int) -> PostImage? {
+    var fence: Substring?
+    for (offset, line) in body.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+      let trimmed = line.drop { $0 == " " }
+      if let open = fence {
+        if trimmed.hasPrefix(open) { fence = nil }
+        continue
+      }
+      if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") {
+        fence = trimmed.prefix(3)
+        continue
+      }
+      guard line.contains("![") || line.contains("<") else { continue }
+      let found =
+        line.firstMatch(of: Self.markdownImage).map { ($0.output.source, $0.output.alt) }
+        ?? line.firstMatch(of: Self.htmlImage).map { ($0.output.source, $0.output.alt ?? "") }
+      if let (source, alt) = found {
+        let reference = String(source).trimmingWhitespace()
+        guard !reference.isEmpty, !reference.hasPrefix("data:") else { continue }
+        return PostImage(
+          reference: reference, alt: Self.collapsingWhitespace(String(alt)), line: firstLine + offset)
+      }
+    }
+    return nil
+  }
+
+  nonisolated(unsafe) private static let markdownImage =
+    /!\[(?<alt>[^\]]*)\]\(\s*<?(?<source>[^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/
+  nonisolated(unsafe) private static let htmlImage =
+    /<img\b(?=[^>]*?\bsrc\s*=\s*["']?(?<source>[^"'\s>]+))(?:(?=[^>]*?\balt\s*=\s*["'](?<alt>[^"']*)))?[^>]*>/
+    .ignoresCase()
 
   /// `@name` from the ways people write an X account: `@name`, `name`, `twitter.com/name`.
   static func twitterHandle(_ raw: String) -> String? {
