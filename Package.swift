@@ -146,6 +146,7 @@ let package = Package(
         "Social",
         "Delivery",
         "HTTP",
+        "Images",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "Yams", package: "Yams"),
       ],

@@ -8,7 +8,9 @@ enum AtomFeed {
     let xml = try XMLWriter()
     try xml.startDocument()
     try xml.processingInstruction("xml-stylesheet", "type=\"text/xsl\" href=\"\(feed.stylesheetHref)\"")
-    try xml.start("feed", ["xmlns": "http://www.w3.org/2005/Atom", "xml:lang": feed.language])
+    try xml.start(
+      "feed",
+      ["xmlns": "http://www.w3.org/2005/Atom", "xmlns:media": MediaRSS.namespace, "xml:lang": feed.language])
     try xml.element("title", ["type": "text"], text: feed.title)
     if let subtitle = feed.subtitle { try xml.element("subtitle", ["type": "text"], text: subtitle) }
     try xml.element("link", ["rel": "alternate", "type": "text/html", "href": feed.homeURL])
@@ -51,6 +53,7 @@ enum AtomFeed {
     let summary = entry.summary(content)
     if !summary.isEmpty { try xml.element("summary", ["type": "text"], text: summary) }
     try xml.element("content", ["type": "html"], text: content.html)
+    try MediaRSS.write(entry.image, to: xml)
     try xml.end()
     return try xml.bytes(from: start)
   }

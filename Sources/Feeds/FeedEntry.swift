@@ -26,6 +26,9 @@ public struct FeedEntry: Sendable, Hashable {
   /// The post's own language (`lang`), when it names one: Atom's `xml:lang` on the entry,
   /// JSON Feed's `language` on the item. Nil: the feed's language.
   public var language: String?
+  /// The post's picture, by its absolute URL, with its alt text (Media RSS in Atom and RSS,
+  /// `image` in JSON Feed).
+  public var image: PostImage?
 
   /// The entry for `post`.
   public init(post: Post) {
@@ -39,6 +42,14 @@ public struct FeedEntry: Sendable, Hashable {
     description = post.summary
     contentDigest = post.contentDigest
     language = post.language
+    image = post.image.flatMap { picture in
+      URL(string: picture.reference, relativeTo: URL(string: post.permalink))
+        .map(\.absoluteURL.absoluteString)
+        .flatMap { url in
+          url.hasPrefix("https://") || url.hasPrefix("http://")
+            ? PostImage(reference: url, alt: picture.alt) : nil
+        }
+    }
   }
 
   /// The summary feeds carry: the description, else the opening of `content`.
@@ -63,9 +74,24 @@ public struct FeedEntry: Sendable, Hashable {
     digest.add([
       id, title, link, String(published.timeIntervalSince1970), String(updated.timeIntervalSince1970),
       author ?? "\u{0}", description ?? "\u{0}", contentDigest, language ?? "\u{0}",
+      image?.reference ?? "\u{0}", image?.alt ?? "\u{0}",
     ])
     digest.add(categories.map(\.label))
     return digest.bytes
+  }
+}
+
+/// Media RSS (`http://search.yahoo.com/mrss/`), as Atom and RSS carry an entry's picture:
+/// a thumbnail for readers' lists, and the image with its alt text as its description.
+enum MediaRSS {
+  static let namespace = "http://search.yahoo.com/mrss/"
+
+  static func write(_ image: PostImage?, to xml: XMLWriter) throws(FeedsError) {
+    guard let image else { return }
+    try xml.element("media:thumbnail", ["url": image.reference])
+    try xml.start("media:content", ["url": image.reference, "medium": "image"])
+    if !image.alt.isEmpty { try xml.element("media:description", ["type": "plain"], text: image.alt) }
+    try xml.end()
   }
 }
 

@@ -49,6 +49,7 @@ enum JSONFeed {
       let summary = entry.summary(content)
       if !summary.isEmpty { json.member("summary", summary) }
       json.member("content_html", content.html)
+      if let image = entry.image { json.member("image", image.reference) }
       json.member("date_published", Timestamp.rfc3339(entry.published))
       json.member("date_modified", Timestamp.rfc3339(entry.updated))
       if let author = entry.author { json.member("authors") { json.authors([author]) } }

@@ -15,6 +15,7 @@ enum RSSFeed {
         "xmlns:atom": "http://www.w3.org/2005/Atom",
         "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
         "xmlns:dc": "http://purl.org/dc/elements/1.1/",
+        "xmlns:media": MediaRSS.namespace,
       ])
     try xml.start("channel")
     try xml.element("title", plainText: feed.title)
@@ -56,6 +57,7 @@ enum RSSFeed {
     let summary = entry.summary(content)
     try xml.element("description", text: escapedHTML(summary.isEmpty ? entry.title : summary))
     try xml.element("content:encoded", text: content.html)
+    try MediaRSS.write(entry.image, to: xml)
     try xml.end()
     return try xml.bytes(from: start)
   }

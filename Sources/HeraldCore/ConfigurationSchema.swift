@@ -18,7 +18,7 @@ enum ConfigurationSchema {
   static let root: Node = .keys([
     "site": .keys([
       "title": .value, "url": .value, "blog_path": .value, "description": .value, "language": .value,
-      "timezone": .value, "author": .value,
+      "timezone": .value, "author": .value, "static": .value,
     ]),
     "posts": .value, "output": .value, "state": .value, "hidden_posts": .value,
     "feeds": .keys(["url": .value, "limit": .value]),

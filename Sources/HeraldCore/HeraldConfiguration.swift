@@ -25,6 +25,8 @@ public struct HeraldConfiguration: Sendable {
   /// How long failures worth retrying go on before a job fails for good
   /// (`delivery.give_up_after`).
   public var giveUpAfter: TimeInterval = 86_400
+  /// The site's static files (`site.static`): a post's `/img/x.png` is read from here.
+  public var staticFolder: Folder?
   /// The longest a request to a network may take (`http.timeout`).
   public var httpTimeout: TimeInterval = 30
   /// The longest connecting to a network may take (`http.connect_timeout`).
@@ -175,6 +177,9 @@ extension HeraldConfiguration {
       feedsURL: feedsURL.hasSuffix("/") ? feedsURL : feedsURL + "/",
       feedLimit: limit,
       social: try readSocial(try root.mapping("social"), site: site, path: path))
+    if try siteFields.string("static") != nil {
+      configuration.staticFolder = try folder(siteFields, "static", default: "", relativeTo: directory)
+    }
     if let http = try root.mapping("http") {
       if let timeout = try positiveDuration(http, "timeout", in: "http") {
         configuration.httpTimeout = timeout

@@ -204,7 +204,17 @@ public enum FeedBuild {
     let published = workspace.published(at: now)
     if !allowShrink { try guardAgainstShrinking(workspace, published: published.count) }
     let site = site(configuration, credentials: credentials)
-    let plan = FeedPlanner.plan(published.map(FeedEntry.init), site: site)
+    var plan = FeedPlanner.plan(published.map(FeedEntry.init), site: site)
+    let imageProblems = PictureCheck(configuration).leftOut(in: plan, published: published)
+    if !imageProblems.isEmpty {
+      let dropped = Set(imageProblems.map(\.postID))
+      plan = FeedPlanner.plan(
+        published.map { post in
+          var entry = FeedEntry(post: post)
+          if dropped.contains(post.id) { entry.image = nil }
+          return entry
+        }, site: site)
+    }
     let cache =
       session?.cache
       ?? BuildCache.open(
@@ -239,7 +249,7 @@ public enum FeedBuild {
       invalidCount: workspace.invalidCount,
       feedCount: plan.feeds.count * FeedFormat.allCases.count,
       outcome: outcome,
-      diagnostics: workspace.diagnostics + content.problems)
+      diagnostics: workspace.diagnostics + content.problems + imageProblems.map(\.diagnostic))
     // A post that vanished mid-build left its entry empty: the next run must not reuse this one.
     if content.problems.isEmpty { session?.stamp("build", workspace: workspace, report: report) }
     return report

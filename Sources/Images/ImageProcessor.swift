@@ -113,7 +113,8 @@ public enum ImageProcessor {
     guard started else { throw ImageFailure("libvips could not start") }
     guard !data.isEmpty else { throw ImageFailure("the file is empty") }
     guard data.count <= maxInputBytes else {
-      throw ImageFailure("the file is \(ImageInfo.size(data.count)), more than \(ImageInfo.size(maxInputBytes))")
+      throw ImageFailure(
+        "the file is \(ImageInfo.size(data.count)), more than \(ImageInfo.size(maxInputBytes))")
     }
     let loader = data.withUnsafeBytes { bytes in
       vips_foreign_find_load_buffer(bytes.baseAddress, bytes.count).map { String(cString: $0) }
@@ -123,7 +124,8 @@ public enum ImageProcessor {
     guard let format = ImageFormat(loader: loader) else {
       let name = loader.replacingOccurrences(of: "VipsForeignLoad", with: "").replacingOccurrences(
         of: "Buffer", with: "")
-      throw ImageFailure("\(name.uppercased()) is not a raster image networks show (only JPEG, PNG, GIF, WebP)")
+      throw ImageFailure(
+        "\(name.uppercased()) is not a raster image networks show (only JPEG, PNG, GIF, WebP)")
     }
     guard isComplete(data, format: format) else {
       throw ImageFailure("the \(format.rawValue.uppercased()) file is cut short (truncated)")
@@ -187,7 +189,8 @@ public enum ImageProcessor {
         }
       }
       guard limits.formats.contains(.jpeg) else {
-        throw ImageFailure("no format the network takes can hold it within \(ImageInfo.size(limits.maxBytes))")
+        throw ImageFailure(
+          "no format the network takes can hold it within \(ImageInfo.size(limits.maxBytes))")
       }
       for quality in [85, 75, 65, 50] {
         let jpeg = try encode(thumbnail, as: .jpeg, quality: quality)
@@ -207,7 +210,8 @@ public enum ImageProcessor {
 
   /// The first frame, shrunk to fit `side` × `side`, in sRGB, decoded into memory (the
   /// thumbnail's size, not the original's).
-  private static func decode(_ data: Data, side: Int) throws(ImageFailure) -> UnsafeMutablePointer<VipsImage> {
+  private static func decode(_ data: Data, side: Int) throws(ImageFailure) -> UnsafeMutablePointer<VipsImage>
+  {
     var thumbnail: UnsafeMutablePointer<VipsImage>?
     let status = data.withUnsafeBytes {
       cvips_thumbnail($0.baseAddress, $0.count, Int32(side), Int32(side), &thumbnail)
@@ -237,7 +241,9 @@ public enum ImageProcessor {
     } else {
       status = cvips_jpeg(image, Int32(quality), &buffer, &length)
     }
-    guard status == 0, let buffer else { throw lastError("cannot encode it as \(format.rawValue.uppercased())") }
+    guard status == 0, let buffer else {
+      throw lastError("cannot encode it as \(format.rawValue.uppercased())")
+    }
     defer { g_free(buffer) }
     return Data(bytes: buffer, count: length)
   }

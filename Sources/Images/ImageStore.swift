@@ -37,7 +37,9 @@ public final class ImageStore: @unchecked Sendable {
 
   /// A store reading site paths below `staticFolder`, resolving relative references against
   /// `siteURL`, and keeping variants in `cacheFolder` (nil: made each time, kept nowhere).
-  public init(staticFolder: URL?, siteURL: String, cacheFolder: URL?, connectTimeout: Duration, timeout: Duration) {
+  public init(
+    staticFolder: URL?, siteURL: String, cacheFolder: URL?, connectTimeout: Duration, timeout: Duration
+  ) {
     self.staticFolder = staticFolder
     self.siteURL = URL(string: siteURL)
     self.cacheFolder = cacheFolder
@@ -130,7 +132,8 @@ public final class ImageStore: @unchecked Sendable {
       try checkAddress(host: host, url: url)
       let response: HTTPResponse
       do {
-        response = try http.send(HTTPRequest(method: "GET", url: url, headers: [HTTPHeader(name: "Accept", value: "image/*")]))
+        response = try http.send(
+          HTTPRequest(method: "GET", url: url, headers: [HTTPHeader(name: "Accept", value: "image/*")]))
       } catch {
         throw ImageFailure("cannot fetch \(url): \(error.message)")
       }
@@ -144,7 +147,8 @@ public final class ImageStore: @unchecked Sendable {
       guard response.status == 200 else { throw ImageFailure("\(url) answered HTTP \(response.status)") }
       let type = response.header("Content-Type")?.lowercased() ?? ""
       guard type.hasPrefix("image/"), !type.contains("svg") else {
-        throw ImageFailure("\(url) is served as \(type.isEmpty ? "no content type" : type), not a raster image")
+        throw ImageFailure(
+          "\(url) is served as \(type.isEmpty ? "no content type" : type), not a raster image")
       }
       return response.body
     }
@@ -193,8 +197,11 @@ public final class ImageStore: @unchecked Sendable {
       if isMapped {
         var v4 = sockaddr_in()
         v4.sin_family = sa_family_t(AF_INET)
-        v4.sin_addr.s_addr = UInt32(bytes[12]) | UInt32(bytes[13]) << 8 | UInt32(bytes[14]) << 16 | UInt32(bytes[15]) << 24
-        return withUnsafePointer(to: &v4) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { isInternal($0) } }
+        v4.sin_addr.s_addr =
+          UInt32(bytes[12]) | UInt32(bytes[13]) << 8 | UInt32(bytes[14]) << 16 | UInt32(bytes[15]) << 24
+        return withUnsafePointer(to: &v4) {
+          $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { isInternal($0) }
+        }
       }
       let isZeroOrOne = bytes[0..<15].allSatisfy { $0 == 0 } && bytes[15] <= 1
       return isZeroOrOne || (bytes[0] & 0xfe) == 0xfc || (bytes[0] == 0xfe && (bytes[1] & 0xc0) == 0x80)

@@ -12,7 +12,9 @@ import Testing
   }
   static let bluesky = ImageLimits(maxBytes: 1_000_000, maxSide: 2000)
 
-  func data(_ name: String) throws -> Data { try Data(contentsOf: Self.made.get().appendingPathComponent(name)) }
+  func data(_ name: String) throws -> Data {
+    try Data(contentsOf: Self.made.get().appendingPathComponent(name))
+  }
 
   @Test func aThirtyMegabytePhotoBecomesAJPEGWithinBlueskysLimits() throws {
     let original = try data(TestImages.photo)
@@ -72,7 +74,9 @@ import Testing
         for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0xedb8_8320 : crc >> 1 }
       }
       crc ^= 0xffff_ffff
-      func be(_ value: UInt32) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: value >> (24 - 8 * $0)) } }
+      func be(_ value: UInt32) -> [UInt8] {
+        (0..<4).map { UInt8(truncatingIfNeeded: value >> (24 - 8 * $0)) }
+      }
       return be(UInt32(body.count)) + typed + be(crc)
     }
     let side: [UInt8] = [0, 1, 0x86, 0xa0]

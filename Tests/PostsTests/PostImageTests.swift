@@ -27,7 +27,8 @@ import Testing
   }
 
   @Test func elseTheBodysFirstImageWithItsAltTextAndLine() throws {
-    let body = "Intro.\n\n```\n![not this](/img/code.png)\n```\n\nText ![A  diagram](/img/d.png \"Title\") more.\n"
+    let body =
+      "Intro.\n\n```\n![not this](/img/code.png)\n```\n\nText ![A  diagram](/img/d.png \"Title\") more.\n"
     #expect(try picture("", body) == PostImage(reference: "/img/d.png", alt: "A diagram", line: 11))
     let html = try picture("", "<p><IMG class=\"x\" alt='Two people' src=\"/img/people.jpg\"></p>\n")
     #expect(html?.reference == "/img/people.jpg" && html?.alt == "Two people")

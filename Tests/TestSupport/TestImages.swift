@@ -37,7 +37,9 @@ public enum TestImages {
     ).write(to: folder.appendingPathComponent(svg))
     try Data("this is not a picture\n".utf8).write(to: folder.appendingPathComponent(text))
     try Data().write(to: folder.appendingPathComponent(empty))
-    for scratch in ["xyz.v", "black.v", "noise.v"] { try? FileManager.default.removeItem(atPath: path(scratch)) }
+    for scratch in ["xyz.v", "black.v", "noise.v"] {
+      try? FileManager.default.removeItem(atPath: path(scratch))
+    }
     return folder
   }
 

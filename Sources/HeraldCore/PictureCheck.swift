@@ -1,0 +1,51 @@
+internal import Feeds
+internal import Images
+internal import Posts
+
+/// The pictures the feeds are about to carry, checked where that is cheap: a site path is
+/// read from `site.static` and probed (a missing file, an SVG, a text file named `.png` are
+/// left out with a warning). Only the entries the feeds hold are checked, never the whole
+/// archive; a URL elsewhere is left to the reader, as a browser would.
+struct PictureCheck {
+  /// A picture left out of the feeds, and why.
+  struct Problem {
+    var postID: String
+    var diagnostic: Diagnostic
+  }
+
+  private let store: ImageStore?
+
+  init(_ configuration: HeraldConfiguration) {
+    store = configuration.staticFolder.map { folder in
+      ImageStore(
+        staticFolder: folder.url, siteURL: configuration.site.url, cacheFolder: nil,
+        connectTimeout: .seconds(configuration.httpConnectTimeout),
+        timeout: .seconds(configuration.httpTimeout))
+    }
+  }
+
+  /// The entries of `plan`'s feeds whose site-path picture cannot be shown.
+  func leftOut(in plan: FeedPlan, published: [Post]) -> [Problem] {
+    guard let store else { return [] }
+    let members = Set(plan.feeds.flatMap(\.members))
+    let ids = Set(members.compactMap { plan.entries[$0].image == nil ? nil : plan.entries[$0].id })
+    guard !ids.isEmpty else { return [] }
+    var problems: [Problem] = []
+    for post in published where ids.contains(post.id) {
+      guard let image = post.image, image.reference.hasPrefix("/"), !image.reference.hasPrefix("//") else {
+        continue
+      }
+      do {
+        _ = try store.probe(image.reference)
+      } catch {
+        problems.append(
+          Problem(
+            postID: post.id,
+            diagnostic: Diagnostic(
+              .warning, path: post.source.displayPath, line: image.line,
+              "the image \(image.reference) is left out: \(error.message)")))
+      }
+    }
+    return problems
+  }
+}
