@@ -7,8 +7,8 @@ HERALD = .build/debug/herald
 
 # Debian packages Herald builds against (C libraries) and its tests read feeds with.
 BUILD_PACKAGES = libxml2-dev libcurl4-openssl-dev libcmark-gfm-dev libcmark-gfm-extensions-dev \
-	libsqlite3-dev pkg-config
-TEST_PACKAGES = jing newsboat sqlite3 curl openssl man-db
+	libsqlite3-dev libvips-dev pkg-config
+TEST_PACKAGES = jing newsboat sqlite3 curl openssl man-db libvips-tools
 # Python test peers: feedparser reads every Atom and RSS feed the tests write, feedparser-rs
 # (the same API, with JSON Feed) every JSON feed; twitter-text-parser and regex (grapheme
 # clusters) are the reference counters social posts are checked against; mastodon-mock is
