@@ -34,8 +34,9 @@ public enum ImageFormat: String, Sendable, Codable, CaseIterable {
 public struct ImageInfo: Sendable, Equatable, Codable {
   /// The format.
   public var format: ImageFormat
-  /// Width and height in pixels (of one frame, for an animation).
+  /// Width in pixels (of one frame, for an animation).
   public var width: Int
+  /// Height in pixels (of one frame, for an animation).
   public var height: Int
   /// Frames: more than one for an animated GIF or WebP.
   public var pages: Int
@@ -94,6 +95,7 @@ public struct ImageFailure: Error, Sendable, Equatable, CustomStringConvertible 
   public var message: String
   /// A failure.
   public init(_ message: String) { self.message = message }
+  /// The message.
   public var description: String { message }
 }
 

@@ -3,15 +3,23 @@ public import Foundation
 /// Real images of each kind, made by libvips' own command-line tool (`vips`, Debian
 /// `libvips-tools`), and the bad files a blog may hold.
 public enum TestImages {
-  /// The kinds, each a file name below the folder `make(in:)` fills.
-  public static let photo = "photo.jpg"  // 6000 × 4000 noisy JPEG at quality 100: about 30 MB
-  public static let card = "card.png"  // 1200 × 630 PNG: already fits everywhere
-  public static let transparent = "logo.png"  // 600 × 300 PNG with an alpha channel
-  public static let huge = "huge.png"  // 20,000 × 20,000 PNG: 400 million pixels
-  public static let truncated = "truncated.jpg"  // the first half of a JPEG
-  public static let animated = "animated.gif"  // two frames
-  public static let svg = "script.svg"  // an SVG carrying a script
-  public static let text = "text.png"  // a text file named .png
+  /// 6000 × 4000 noisy JPEG at quality 100: about 30 MB.
+  public static let photo = "photo.jpg"
+  /// 1200 × 630 PNG: already fits everywhere.
+  public static let card = "card.png"
+  /// 600 × 300 PNG with an alpha channel.
+  public static let transparent = "logo.png"
+  /// 20,000 × 20,000 PNG: 400 million pixels.
+  public static let huge = "huge.png"
+  /// The first half of a JPEG.
+  public static let truncated = "truncated.jpg"
+  /// Two frames.
+  public static let animated = "animated.gif"
+  /// An SVG carrying a script.
+  public static let svg = "script.svg"
+  /// A text file named .png.
+  public static let text = "text.png"
+  /// A file of no bytes.
   public static let empty = "empty.png"
 
   /// Writes every kind into `folder` (creating it); returns the folder.
@@ -63,6 +71,7 @@ public enum TestImages {
 
   /// `vips` failed.
   public struct ImageToolFailure: Error, CustomStringConvertible {
+    /// The command and what it printed.
     public var description: String
   }
 }
