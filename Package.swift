@@ -128,7 +128,7 @@ let package = Package(
     .target(
       name: "Delivery",
       dependencies: [
-        "SQLite", "HTTP", "OAuth1", "Social", "CivilDate", "CrashPoints", "Files", "Locking",
+        "SQLite", "HTTP", "Images", "OAuth1", "Social", "CivilDate", "CrashPoints", "Files", "Locking",
         .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: swiftSettings

@@ -1,6 +1,7 @@
 internal import Files
 public import Foundation
 public import HTTP
+internal import Images
 internal import Locking
 public import Social
 
@@ -163,49 +164,132 @@ public final class BlueskyClient: NetworkClient {
       + ((created["did"] as? String).map { " (\($0))" } ?? "")
   }
 
-  /// The request for `job`.
-  public func request(for job: Job, now: Date) throws(DeliveryError) -> HTTPRequest {
-    let current = session.withLock { $0 }
-    var record: [String: Any] = [
-      "$type": "app.bsky.feed.post",
-      "text": job.payload.text,
-      "createdAt": job.payload.createdAt,
-      "embed": [
-        "$type": "app.bsky.embed.external",
-        "external": [
-          "uri": job.payload.permalink,
-          "title": job.payload.title,
-          "description": job.payload.summary ?? "",
-        ],
-      ],
-    ]
-    if let language = job.payload.language { record["langs"] = [language] }
-    if let facets = job.payload.facetsJSON,
-      let parsed = try? JSONSerialization.jsonObject(with: Data(facets.utf8)) as? [Any], !parsed.isEmpty
-    {
-      record["facets"] = parsed
+  /// Bluesky's link card thumbnail: at most 1,000,000 bytes, JPEG or PNG; 2,000 px is as large
+  /// as a card is ever shown.
+  public var pictureUse: PictureUse { .upload(ImageLimits(maxBytes: 1_000_000, maxSide: 2000)) }
+
+  /// A post is written under the record key chosen when it was queued.
+  public var needsRecordKey: Bool { true }
+
+  /// The steps of a post, told from what the finished ones recorded (`Job.progress`): the
+  /// picture's blob uploaded first (when there is one), then the record that shows it.
+  private enum Step {
+    /// Upload the picture (`com.atproto.repo.uploadBlob`).
+    case upload(file: String, mediaType: String)
+    /// Write the record, with the uploaded blob as the card's thumbnail if there is one.
+    case record(thumb: Blob?)
+
+    /// What `progress` holds when the picture could not be uploaded: the post goes without.
+    static let noThumbnail = "-"
+
+    init(_ job: Job) {
+      if let progress = job.progress, !progress.isEmpty {
+        self = .record(thumb: try? JSONDecoder().decode(Blob.self, from: Data(progress.utf8)))
+      } else if let picture = job.picture, let file = picture.file {
+        self = .upload(file: file, mediaType: picture.mediaType)
+      } else {
+        self = .record(thumb: nil)
+      }
     }
-    let body: [String: Any] = [
-      "repo": current?.did ?? handle,
-      "collection": "app.bsky.feed.post",
-      "rkey": job.payload.recordKey ?? "",
-      "record": record,
-    ]
-    guard
-      let data = try? JSONSerialization.data(
-        withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])
-    else { throw DeliveryError("bluesky: cannot encode the record") }
-    return HTTPRequest(
-      method: "POST", url: service + "/xrpc/com.atproto.repo.putRecord",
-      headers: [
-        HTTPHeader(name: "Authorization", value: "Bearer " + (current?.accessJwt ?? "")),
-        HTTPHeader(name: "Content-Type", value: "application/json"),
-      ],
-      body: data)
   }
 
-  /// What the answer to `job`'s request means.
+  /// A blob reference, as `uploadBlob` answers it and a record carries it.
+  struct Blob: Codable, Equatable {
+    struct Link: Codable, Equatable {
+      var link: String
+      enum CodingKeys: String, CodingKey { case link = "$link" }
+    }
+    var type = "blob"
+    var ref: Link
+    var mimeType: String
+    var size: Int
+    enum CodingKeys: String, CodingKey {
+      case type = "$type"
+      case ref, mimeType, size
+    }
+  }
+
+  /// `com.atproto.repo.putRecord`'s body: an `app.bsky.feed.post` with its link card.
+  private struct PutRecord: Encodable {
+    struct Post: Encodable {
+      var type = "app.bsky.feed.post"
+      var text: String
+      var createdAt: String
+      var embed: Embed
+      var langs: [String]?
+      var facets: [Facet]?
+      enum CodingKeys: String, CodingKey {
+        case type = "$type"
+        case text, createdAt, embed, langs, facets
+      }
+    }
+    struct Embed: Encodable {
+      var type = "app.bsky.embed.external"
+      var external: External
+      enum CodingKeys: String, CodingKey {
+        case type = "$type"
+        case external
+      }
+    }
+    struct External: Encodable {
+      var uri: String
+      var title: String
+      var description: String
+      var thumb: Blob?
+    }
+    var repo: String
+    var collection = "app.bsky.feed.post"
+    var rkey: String
+    var record: Post
+  }
+
+  /// The request for the job's next step.
+  public func request(for job: Job, now: Date) throws(DeliveryError) -> HTTPRequest {
+    let current = session.withLock { $0 }
+    let authorization = HTTPHeader(name: "Authorization", value: "Bearer " + (current?.accessJwt ?? ""))
+    switch Step(job) {
+    case .upload(let file, let mediaType):
+      guard let bytes = FileManager.default.contents(atPath: file) else {
+        throw DeliveryError("bluesky: the resized image \(file) is gone; it is made again at the next run")
+      }
+      return HTTPRequest(
+        method: "POST", url: service + "/xrpc/com.atproto.repo.uploadBlob",
+        headers: [authorization, HTTPHeader(name: "Content-Type", value: mediaType)], body: bytes)
+    case .record(let thumb):
+      let payload = job.payload
+      let body = PutRecord(
+        repo: current?.did ?? handle, rkey: payload.recordKey ?? "",
+        record: .init(
+          text: payload.text, createdAt: payload.createdAt,
+          embed: .init(
+            external: .init(
+              uri: payload.permalink, title: payload.title, description: payload.summary ?? "", thumb: thumb)),
+          langs: payload.language.map { [$0] }, facets: payload.facets.isEmpty ? nil : payload.facets))
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+      guard let data = try? encoder.encode(body) else {
+        throw DeliveryError("bluesky: cannot encode the record")
+      }
+      return HTTPRequest(
+        method: "POST", url: service + "/xrpc/com.atproto.repo.putRecord",
+        headers: [authorization, HTTPHeader(name: "Content-Type", value: "application/json")], body: data)
+    }
+  }
+
+  /// What the answer to the job's step means.
   public func outcome(of response: HTTPResponse, for job: Job, now: Date) -> Outcome {
+    if case .upload = Step(job) {
+      if (200..<300).contains(response.status) {
+        guard let blob = JSON.object(response.body)?["blob"],
+          let data = try? JSONSerialization.data(withJSONObject: blob),
+          let parsed = try? JSONDecoder().decode(Blob.self, from: data),
+          let progress = try? JSONEncoder().encode(parsed)
+        else { return .retry(reason: "the server's answer to the image upload had no blob", after: nil) }
+        return .step(progress: String(decoding: progress, as: UTF8.self))
+      }
+      // A picture the server will not take is left out; the post still goes.
+      if [400, 413, 415].contains(response.status) { return .step(progress: Step.noThumbnail) }
+    }
     guard (200..<300).contains(response.status) else {
       return .failure(response, now: now, message: JSON.message(response.body))
     }
@@ -214,6 +298,13 @@ public final class BlueskyClient: NetworkClient {
       return .retry(reason: "the server's answer had no record URI", after: nil)
     }
     return .sent(remoteID: uri, url: Self.webURL(of: uri))
+  }
+
+  /// An expired access token is renewed once and the request sent again.
+  public func renewedSession(after response: HTTPResponse, http: HTTPClient) throws(DeliveryError) -> Bool {
+    guard needsNewSession(response) else { return false }
+    try renew(http: http)
+    return true
   }
 
   /// Where people see the post of an `at://DID/app.bsky.feed.post/RKEY` record.

@@ -2,6 +2,7 @@ internal import CivilDate
 internal import CrashPoints
 public import Foundation
 public import HTTP
+public import Images
 public import Logging
 public import Social
 
@@ -47,6 +48,7 @@ public final class Dispatcher {
   private let jitter: () -> Double
   private let logger: Logger
   private let secrets: [String]
+  private let pictures: ImageStore?
   private var prepared: Set<String> = []
   private var skipping: Set<String> = []
   private var unconfigured: Set<String> = []
@@ -56,8 +58,9 @@ public final class Dispatcher {
   /// A dispatcher for `clients` (one per account) at `now`; `jitter` returns values in 0..<1.
   public init(
     queue: Queue, clients: [any NetworkClient], http: HTTPClient, settings: Settings, now: Date,
-    jitter: @escaping () -> Double, logger: Logger, secrets: [String] = []
+    jitter: @escaping () -> Double, logger: Logger, secrets: [String] = [], pictures: ImageStore? = nil
   ) {
+    self.pictures = pictures
     self.secrets = secrets
     self.queue = queue
     self.clients = Dictionary(
@@ -81,7 +84,7 @@ public final class Dispatcher {
     }
     for job in try queue.interrupted() {
       guard let client = client(for: job), !skipping.contains(Queue.accountKey(job)) else { continue }
-      if client.isIdempotent {
+      if client.mayResend(job) {
         logger.notice(
           "resending job \(job.id) (\(job.network)), left under way by an earlier run, with the same key")
         try queue.markAttempt(job.id, now: now)
@@ -136,6 +139,7 @@ public final class Dispatcher {
     guard try ready(job, client: client) else { return }
     CrashPoint.claimed.reached()
     var job = job
+    job.picture = picture(for: job, client: client)
     for step in 0..<Self.maxSteps {
       job.stepInAttempt = step
       guard let progress = try sendStep(job, with: client) else { return }
@@ -148,6 +152,20 @@ public final class Dispatcher {
     try fail(job, reason: "\(job.network) took more than \(Self.maxSteps) steps for one post")
   }
 
+  /// The job's picture made for its network. A picture that cannot be used is reported and
+  /// left out; the post still goes.
+  private func picture(for job: Job, client: any NetworkClient) -> PreparedPicture? {
+    guard let image = job.payload.image, let pictures else { return nil }
+    do throws(ImageFailure) {
+      return try PictureMaker(store: pictures).picture(image, for: client.pictureUse, network: job.network)
+    } catch {
+      let reason = "the image \(image.reference) is left out: \(error.message)"
+      report.pictures.append((job, reason))
+      logger.warning("\(job.network): job \(job.id): \(reason)")
+      return nil
+    }
+  }
+
   /// Sends the job's next request and settles what the answer means; the progress to record
   /// when it was one step of several, else nil.
   private func sendStep(_ job: Job, with client: any NetworkClient) throws(DeliveryError) -> String? {
@@ -155,8 +173,7 @@ public final class Dispatcher {
     var response: HTTPResponse
     do {
       response = try http.send(try client.request(for: job, now: now))
-      if let bluesky = client as? BlueskyClient, bluesky.needsNewSession(response) {
-        try bluesky.renew(http: http)
+      if try client.renewedSession(after: response, http: http) {
         response = try http.send(try client.request(for: job, now: now))
       }
     } catch let error as HTTPError {

@@ -1,5 +1,6 @@
 public import Foundation
 public import HTTP
+public import Images
 public import Social
 
 /// One network's side of delivery: the request a job becomes, and what the answer means.
@@ -27,6 +28,26 @@ public protocol NetworkClient: Sendable {
   /// the account as the network names it, or nil where no call can tell without posting.
   /// A refused credential throws with `isRefusedLogin`.
   func verify(http: HTTPClient, now: Date) throws(DeliveryError) -> String?
+  /// How the network takes a post's picture.
+  var pictureUse: PictureUse { get }
+  /// Whether a job a crash left under way may be sent again: always when the network dedupes
+  /// (`isIdempotent`), else only while its next step cannot make a second post.
+  func mayResend(_ job: Job) -> Bool
+  /// Whether a job needs a record key chosen when it is queued (Bluesky's `rkey`).
+  var needsRecordKey: Bool { get }
+  /// After `response`, whether the session was renewed so the same request should be sent
+  /// again (an expired access token); clients without sessions never renew.
+  func renewedSession(after response: HTTPResponse, http: HTTPClient) throws(DeliveryError) -> Bool
+}
+
+/// How a network takes a post's picture.
+public enum PictureUse: Sendable, Equatable {
+  /// It shows none, or builds its card from the page itself.
+  case none
+  /// It is uploaded with the post: a variant made to these limits.
+  case upload(ImageLimits)
+  /// The network fetches it from its public URL: the original must already meet these limits.
+  case link(ImageLimits)
 }
 
 extension NetworkClient {
@@ -36,6 +57,16 @@ extension NetworkClient {
   public var loginFingerprint: String? { nil }
   /// Nothing to check without posting.
   public func verify(http: HTTPClient, now: Date) throws(DeliveryError) -> String? { nil }
+  /// No picture.
+  public var pictureUse: PictureUse { .none }
+  /// Only a network that dedupes is sent a job again.
+  public func mayResend(_ job: Job) -> Bool { isIdempotent }
+  /// No record key.
+  public var needsRecordKey: Bool { false }
+  /// No session to renew.
+  public func renewedSession(after response: HTTPResponse, http: HTTPClient) throws(DeliveryError) -> Bool {
+    false
+  }
 }
 
 /// A read-only request for `check --online`: the answer's JSON object when it is a success;

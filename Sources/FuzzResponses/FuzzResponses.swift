@@ -15,7 +15,7 @@ private let job = Job(
   account: "https://m.example",
   payload: Payload(
     text: "t", permalink: "https://openinfra.org/blog/a", title: "T", summary: nil, language: "en",
-    facetsJSON: nil, recordKey: "3jzfcijpj2z2a", createdAt: "2025-01-01T00:00:00Z"),
+    recordKey: "3jzfcijpj2z2a", createdAt: "2025-01-01T00:00:00Z"),
   idempotencyKey: "k", state: .sending, dueAt: Date(timeIntervalSince1970: 0), attempts: 1, lastError: nil,
   remoteID: nil, createdAt: Date(timeIntervalSince1970: 0), sentAt: nil)
 // A client of every network in the registry, so a new network is fuzzed from its first day:

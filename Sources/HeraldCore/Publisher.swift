@@ -3,6 +3,7 @@ public import Delivery
 internal import Feeds
 public import Foundation
 public import HTTP
+internal import Images
 public import Logging
 public import Posts
 public import Social
@@ -163,8 +164,19 @@ public struct Publisher {
     var jitter = SystemRandomNumberGenerator()
     return try Dispatcher(
       queue: queue, clients: clients, http: http, settings: Self.dispatchSettings(configuration), now: now,
-      jitter: { Double.random(in: 0..<1, using: &jitter) }, logger: logger, secrets: credentials.secrets
+      jitter: { Double.random(in: 0..<1, using: &jitter) }, logger: logger, secrets: credentials.secrets,
+      pictures: pictures(cached: true)
     ).run()
+  }
+
+  /// Where posts' pictures are read (`site.static`, else the site) and, when `cached`, where
+  /// their variants are kept (the state folder; a dry run keeps them in a temporary folder).
+  private func pictures(cached: Bool) -> ImageStore {
+    ImageStore(
+      staticFolder: configuration.staticFolder?.url, siteURL: configuration.site.url,
+      cacheFolder: cached ? configuration.state.url.appendingPathComponent("images") : nil,
+      connectTimeout: .seconds(configuration.httpConnectTimeout), timeout: .seconds(configuration.httpTimeout)
+    )
   }
 
   /// The jobs that still wait, and when each is next tried.
@@ -251,8 +263,17 @@ public struct Publisher {
         else { continue }
         claimed[key, default: 0] += 1
         var shown = job
-        if shown.network == .bluesky, shown.payload.recordKey == nil {
+        if client.needsRecordKey, shown.payload.recordKey == nil {
           shown.payload.recordKey = "(chosen when queued)"
+        }
+        if let image = shown.payload.image {
+          do throws(ImageFailure) {
+            shown.picture = try PictureMaker(store: pictures(cached: false)).picture(
+              image, for: client.pictureUse, network: shown.network)
+          } catch {
+            report.delivery.pictures.append(
+              (shown, "the image \(image.reference) would be left out: \(error.message)"))
+          }
         }
         report.requests.append(try client.request(for: shown, now: now))
       }
@@ -314,8 +335,8 @@ public struct Publisher {
           account: account.client.account,
           payload: Payload(
             text: "", permalink: post.permalink, title: post.title, summary: post.summary, language: nil,
-            facetsJSON: nil, recordKey: nil, createdAt: Timestamp.rfc3339(now)),
-          dueAt: due, needsRecordKey: account.network == .bluesky)
+            recordKey: nil, createdAt: Timestamp.rfc3339(now)),
+          dueAt: due, needsRecordKey: account.client.needsRecordKey)
         switch plan.post {
         case .failure:
           job.compositionError = plan.compositionError

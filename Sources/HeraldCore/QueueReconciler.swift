@@ -116,8 +116,15 @@ struct QueueReconciler {
     Payload(
       text: composed.text, permalink: post.permalink, title: post.title, summary: post.summary,
       language: post.language ?? configuration.site.language,
-      facetsJSON: network == .bluesky && !composed.facets.isEmpty ? Facet.jsonString(composed.facets) : nil,
-      recordKey: previous?.recordKey, createdAt: previous?.createdAt ?? createdAt ?? "",
-      topicTag: String(configuration.social.hashtag.dropFirst()))
+      facets: composed.facets, recordKey: previous?.recordKey,
+      createdAt: previous?.createdAt ?? createdAt ?? "",
+      topicTag: String(configuration.social.hashtag.dropFirst()),
+      image: post.image.map { image in
+        PayloadImage(
+          reference: image.reference,
+          url: URL(string: image.reference, relativeTo: URL(string: post.permalink))?.absoluteURL
+            .absoluteString,
+          alt: image.alt)
+      })
   }
 }

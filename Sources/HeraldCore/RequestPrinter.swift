@@ -15,7 +15,14 @@ enum RequestPrinter {
     }
     if let body = request.body, !body.isEmpty {
       lines.append("")
-      lines.append(String(decoding: body, as: UTF8.self))
+      // An image (or any body that is not text) is named, not printed.
+      let type =
+        request.headers.first { $0.name.lowercased() == "content-type" }?.value ?? "application/octet-stream"
+      if type.hasPrefix("image/") || String(validating: body, as: UTF8.self) == nil {
+        lines.append("[\(body.count) bytes of \(type)]")
+      } else {
+        lines.append(String(decoding: body, as: UTF8.self))
+      }
     }
     return lines.joined(separator: "\n")
   }

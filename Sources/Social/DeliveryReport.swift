@@ -16,6 +16,8 @@ public struct DeliveryReport: Sendable {
   public var refused: [AccountProblem] = []
   /// Accounts whose network could not be reached: each stopped for the run.
   public var unreachable: [AccountProblem] = []
+  /// Pictures left out of the posts sent (their posts went without them), with why.
+  public var pictures: [(job: Job, reason: String)] = []
 
   /// An empty report.
   public init() {}

@@ -45,6 +45,9 @@ public struct Job: Sendable, Equatable, Codable {
   public var progress: String?
   /// Which step of the current attempt is being sent (0 for its first); not stored.
   public var stepInAttempt = 0
+  /// The picture made for this attempt (the dispatcher prepares it before the first step);
+  /// nil when the post has none, the network takes none, or it was left out.
+  public var picture: PreparedPicture? = nil
 
   /// Creates a job (the queue makes them; a dry run pretends).
   public init(
@@ -113,19 +116,22 @@ public struct Payload: Sendable, Equatable, Codable {
   public var summary: String?
   /// The content language (`en`).
   public var language: String?
-  /// Bluesky's facets, as JSON objects exactly as the record carries them.
-  public var facetsJSON: String?
+  /// Rich-text facets for `text` (Bluesky); empty for networks without them.
+  public var facets: [Facet]
   /// Bluesky's record key: the same key makes a repeated write a no-op.
   public var recordKey: String?
   /// The record's creation time (Bluesky `createdAt`), fixed at queueing.
   public var createdAt: String
   /// The post's main hashtag without `#` (a Threads topic tag), where a network takes one.
   public var topicTag: String?
+  /// The post's picture, for networks that show one.
+  public var image: PayloadImage?
 
   /// Creates a payload.
   public init(
     text: String, permalink: String, title: String, summary: String?, language: String?,
-    facetsJSON: String?, recordKey: String?, createdAt: String, topicTag: String? = nil
+    facets: [Facet] = [], recordKey: String?, createdAt: String, topicTag: String? = nil,
+    image: PayloadImage? = nil
   ) {
     self.topicTag = topicTag
     self.text = text
@@ -133,8 +139,102 @@ public struct Payload: Sendable, Equatable, Codable {
     self.title = title
     self.summary = summary
     self.language = language
-    self.facetsJSON = facetsJSON
+    self.facets = facets
     self.recordKey = recordKey
     self.createdAt = createdAt
+    self.image = image
+  }
+
+  private enum CodingKeys: String, CodingKey {
+    case text, permalink, title, summary, language, facets, recordKey, createdAt, topicTag, image
+    /// How earlier versions kept facets in the queue: one JSON string.
+    case facetsJSON
+  }
+
+  /// Reads a payload as the queue keeps it, including those queued when facets were a JSON
+  /// string.
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    text = try container.decode(String.self, forKey: .text)
+    permalink = try container.decode(String.self, forKey: .permalink)
+    title = try container.decode(String.self, forKey: .title)
+    summary = try container.decodeIfPresent(String.self, forKey: .summary)
+    language = try container.decodeIfPresent(String.self, forKey: .language)
+    if let facets = try container.decodeIfPresent([Facet].self, forKey: .facets) {
+      self.facets = facets
+    } else if let legacy = try container.decodeIfPresent(String.self, forKey: .facetsJSON) {
+      facets = try JSONDecoder().decode([Facet].self, from: Data(legacy.utf8))
+    } else {
+      facets = []
+    }
+    recordKey = try container.decodeIfPresent(String.self, forKey: .recordKey)
+    createdAt = try container.decode(String.self, forKey: .createdAt)
+    topicTag = try container.decodeIfPresent(String.self, forKey: .topicTag)
+    image = try container.decodeIfPresent(PayloadImage.self, forKey: .image)
+  }
+
+  /// Writes a payload; no facets and no picture are left out.
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(text, forKey: .text)
+    try container.encode(permalink, forKey: .permalink)
+    try container.encode(title, forKey: .title)
+    try container.encodeIfPresent(summary, forKey: .summary)
+    try container.encodeIfPresent(language, forKey: .language)
+    if !facets.isEmpty { try container.encode(facets, forKey: .facets) }
+    try container.encodeIfPresent(recordKey, forKey: .recordKey)
+    try container.encode(createdAt, forKey: .createdAt)
+    try container.encodeIfPresent(topicTag, forKey: .topicTag)
+    try container.encodeIfPresent(image, forKey: .image)
+  }
+}
+
+/// A post's picture as a social post carries it: where it is, where the public sees it, and
+/// its alt text.
+public struct PayloadImage: Sendable, Equatable, Codable {
+  /// The path or URL the post gives (`/img/x.png`).
+  public var reference: String
+  /// The absolute URL the public sees it at, when there is one.
+  public var url: String?
+  /// The alt text; empty when the post gives none.
+  public var alt: String
+
+  /// A picture.
+  public init(reference: String, url: String?, alt: String) {
+    self.reference = reference
+    self.url = url
+    self.alt = alt
+  }
+}
+
+/// A picture ready for one network: the variant made to its limits (or, for a network that
+/// fetches pictures itself, the original checked against them).
+public struct PreparedPicture: Sendable, Equatable, Codable {
+  /// The variant's file, for networks pictures are uploaded to.
+  public var file: String?
+  /// The URL the network fetches it from, for networks that fetch.
+  public var url: String?
+  /// `image/jpeg`, `image/png`.
+  public var mediaType: String
+  /// Its size in pixels.
+  public var width: Int
+  /// Its height in pixels.
+  public var height: Int
+  /// Its size in bytes.
+  public var byteCount: Int
+  /// The alt text.
+  public var alt: String
+
+  /// A prepared picture.
+  public init(
+    file: String?, url: String?, mediaType: String, width: Int, height: Int, byteCount: Int, alt: String
+  ) {
+    self.file = file
+    self.url = url
+    self.mediaType = mediaType
+    self.width = width
+    self.height = height
+    self.byteCount = byteCount
+    self.alt = alt
   }
 }

@@ -49,7 +49,7 @@ import Testing
         let job = Queue.NewJob(
           postID: "post-\(run)-\(index)", postPath: "p.md", network: .bluesky, account: "h.test",
           payload: Payload(
-            text: "t", permalink: "https://x.test/", title: "t", summary: nil, language: nil, facetsJSON: nil,
+            text: "t", permalink: "https://x.test/", title: "t", summary: nil, language: nil,
             recordKey: nil, createdAt: "2025-01-01T00:00:00Z"),
           dueAt: clock, needsRecordKey: true)
         #expect(try queue.enqueue(job, now: clock, clockID: UInt64(run)))
@@ -76,7 +76,7 @@ import Testing
     let job = Job(
       id: 1, postID: "p", postPath: "p.md", network: .mastodon, account: "a",
       payload: Payload(
-        text: "t", permalink: "u", title: "t", summary: nil, language: nil, facetsJSON: nil, recordKey: nil,
+        text: "t", permalink: "u", title: "t", summary: nil, language: nil, recordKey: nil,
         createdAt: ""),
       idempotencyKey: "k", state: .queued, dueAt: now, attempts: 0, lastError: nil, remoteID: nil,
       createdAt: now,

@@ -241,7 +241,7 @@ import Testing
           account: account,
           payload: Payload(
             text: title + " #WeAreOpenInfra", permalink: "https://openinfra.org/blog/\(name)", title: title,
-            summary: nil, language: "en", facetsJSON: nil, recordKey: nil, createdAt: "2025-06-01T10:00:00Z"),
+            summary: nil, language: "en", recordKey: nil, createdAt: "2025-06-01T10:00:00Z"),
           dueAt: at(due)), now: at(0))
       return try queue.all().first { $0.postPath == "\(name).md" }!.id
     }

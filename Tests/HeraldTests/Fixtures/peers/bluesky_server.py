@@ -19,6 +19,10 @@ What it checks:
     #link covering the URI or a shortened display of it, #tag covering "#"+tag, #mention with a
     DID) and embed app.bsky.embed.external. Same rkey again replaces the record (idempotent).
   * com.atproto.repo.getRecord: the stored record, or 400 RecordNotFound.
+  * com.atproto.repo.uploadBlob: the raw bytes, Content-Type an image type matching their magic
+    bytes, at most 1,000,000 bytes (400 BlobTooLarge); kept by CID. A record's
+    embed.external.thumb must be a blob ref ($type blob, ref.$link, mimeType, size) to a blob
+    this server holds, with its mimeType and size.
 Faults, the state file and the request log come from peerlib (see its docstring).
 """
 
@@ -84,9 +88,12 @@ class Bluesky:
 
     def initial_state(self):
         return {"did": self.did, "handle": self.args.handle, "logins": 0, "login_failures": 0,
-                "refreshes": 0, "writes": 0, "rejections": 0, "rejected": [], "records": {}}
+                "refreshes": 0, "writes": 0, "rejections": 0, "rejected": [], "records": {},
+                "blobs": {}, "uploads": 0}
 
     def redact_body(self, req, body):
+        if req.path.endswith("uploadBlob"):
+            return f"<{len(req.body)} bytes>"
         if isinstance(body, dict) and "password" in body:
             return {**body, "password": "<redacted>"}
         return body
@@ -106,6 +113,7 @@ class Bluesky:
             ("GET", "com.atproto.server.getSession"): self.get_session,
             ("POST", "com.atproto.repo.putRecord"): self.put_record,
             ("GET", "com.atproto.repo.getRecord"): self.get_record,
+            ("POST", "com.atproto.repo.uploadBlob"): self.upload_blob,
         }
         route = routes.get((req.method, req.path.removeprefix("/xrpc/")))
         if route is None:
@@ -195,7 +203,7 @@ class Bluesky:
             rkey = self.check_target(body, body.get("rkey"))
             if "validate" in body and not isinstance(body["validate"], (bool, type(None))):
                 raise Invalid("validate must be a boolean")
-            coverage = check_post(body.get("record"))
+            coverage = check_post(body.get("record"), self.peer.state["blobs"])
         except Invalid as e:
             req.note = str(e)
             self.peer.state["rejections"] += 1
@@ -219,6 +227,30 @@ class Bluesky:
         return 200, {}, {"uri": uri, "cid": cid, "commit": {"cid": "bafyrei" + rev, "rev": rev},
                          "validationStatus": "valid"}
 
+    def upload_blob(self, req):
+        denied = self.authorize(req)
+        if denied:
+            return denied
+        kind = (req.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        data = req.body or b""
+        magic = {"image/jpeg": b"\xff\xd8\xff", "image/png": b"\x89PNG\r\n\x1a\n", "image/gif": b"GIF8",
+                 "image/webp": b"RIFF"}
+        if kind not in magic:
+            req.note = f"not an image type: {kind!r}"
+            return error(400, "InvalidMimeType", f"Unsupported blob type {kind!r}")
+        if not data.startswith(magic[kind]):
+            req.note = "bytes do not match the content type"
+            return error(400, "InvalidMimeType", f"the bytes are not {kind}")
+        if len(data) > 1_000_000:
+            req.note = f"blob of {len(data)} bytes"
+            return error(400, "BlobTooLarge", f"This file is too large. It is {len(data)} bytes but the maximum "
+                                              "size is 1000000 bytes.")
+        cid = "bafkrei" + b32(hashlib.sha256(data).digest())
+        self.peer.state["blobs"][cid] = {"mimeType": kind, "size": len(data)}
+        self.peer.state["uploads"] += 1
+        self.peer.save()
+        return 200, {}, {"blob": {"$type": "blob", "ref": {"$link": cid}, "mimeType": kind, "size": len(data)}}
+
     def check_target(self, body, rkey):
         if body.get("repo") not in (self.did, self.args.handle):
             raise Invalid(f"Could not find repo: {body.get('repo')}")
@@ -241,7 +273,7 @@ class Bluesky:
         return 200, {}, {"uri": stored["uri"], "cid": stored["cid"], "value": stored["value"]}
 
 
-def check_post(record):
+def check_post(record, blobs):
     """Raises Invalid unless `record` is a valid app.bsky.feed.post; returns facet coverage."""
     if not isinstance(record, dict):
         raise Invalid("record must be an object")
@@ -270,7 +302,7 @@ def check_post(record):
         raise Invalid("Record/facets must be an array")
     coverage = [check_facet(f, data) for f in record.get("facets", [])]
     if "embed" in record:
-        check_embed(record["embed"])
+        check_embed(record["embed"], blobs)
     return coverage
 
 
@@ -323,7 +355,7 @@ def is_shortened(covered, uri):
     return bool(shown) and any(s.startswith(shown) for s in (bare, bare.removeprefix("www.")))
 
 
-def check_embed(embed):
+def check_embed(embed, blobs):
     if not isinstance(embed, dict) or embed.get("$type") != "app.bsky.embed.external":
         raise Invalid("this server accepts only app.bsky.embed.external embeds")
     external = embed.get("external")
@@ -334,6 +366,18 @@ def check_embed(embed):
     for key in ("title", "description"):
         if not isinstance(external.get(key), str):
             raise Invalid(f"embed.external.{key} must be a string")
+    if "thumb" in external:
+        thumb = external["thumb"]
+        if not isinstance(thumb, dict) or thumb.get("$type") != "blob":
+            raise Invalid("embed.external.thumb must be a blob")
+        link = (thumb.get("ref") or {}).get("$link")
+        held = blobs.get(link)
+        if held is None:
+            raise Invalid(f"embed.external.thumb refers to a blob this server does not hold: {link!r}")
+        if thumb.get("mimeType") != held["mimeType"] or thumb.get("size") != held["size"]:
+            raise Invalid("embed.external.thumb's mimeType or size differs from the uploaded blob")
+        if not held["mimeType"].startswith("image/") or held["size"] > 1_000_000:
+            raise Invalid("embed.external.thumb must be an image of at most 1,000,000 bytes")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,88 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Pictures on the networks, against servers that keep what they receive: Bluesky's card
+/// thumbnail uploaded as a blob first (a step of the job), a bad picture named once and left
+/// out while the post still goes, and a kill -9 between the upload and the record resuming at
+/// the record.
+@Suite(.serialized) struct PictureDeliveryTests {
+  typealias Peer = BlueskyXDeliveryTests.Peer
+  static let password = BlueskyXDeliveryTests.password
+
+  func site(_ bluesky: Peer) throws -> TestSite {
+    let site = try TestSite(
+      extraSite:
+        "  static: static\nsocial:\n  announce_since: 2025-01-01T00:00:00Z\n  max_age: 7d\n  min_interval: 0s\nhttp:\n  timeout: 10s"
+    )
+    try TestImages.make(in: site.root.appendingPathComponent("static/img"))
+    try site.folder.write(
+      "credentials",
+      "BLUESKY_URL=\(bluesky.server.baseURL)\nBLUESKY_HANDLE=openinfra.test\nBLUESKY_APP_PASSWORD=\(Self.password)\n"
+    )
+    chmod(site.path("credentials"), 0o600)
+    return site
+  }
+
+  func publish(_ site: TestSite, _ environment: [String: String] = [:]) throws -> ProgramResult {
+    try site.herald(
+      ["publish", "--credentials", "credentials", "--now", "2025-06-01T12:00:00Z"], environment: environment)
+  }
+
+  /// The records the server holds, by title.
+  func records(_ bluesky: Peer) throws -> [String: [String: Any]] {
+    let records = try bluesky.read()["records"] as? [String: [String: Any]] ?? [:]
+    var byTitle: [String: [String: Any]] = [:]
+    for record in records.values {
+      let value = record["value"] as? [String: Any]
+      let external = (value?["embed"] as? [String: Any])?["external"] as? [String: Any]
+      byTitle[external?["title"] as? String ?? ""] = external
+    }
+    return byTitle
+  }
+
+  @Test func blueskyCardsCarryTheResizedPictureAndABadOneIsLeftOut() throws {
+    let bluesky = try Peer("bluesky_server.py", ["--handle", "openinfra.test", "--password", Self.password])
+    let site = try site(bluesky)
+    try site.post(
+      "photo.md", title: "Photo", date: "2025-06-01T10:00:00Z",
+      extra: "image: /img/photo.jpg\nimage_alt: A crowd at the summit")
+    try site.post("gone.md", title: "Gone", date: "2025-06-01T10:01:00Z", body: "![x](/img/gone.png)")
+    try site.post("svg.md", title: "SVG", date: "2025-06-01T10:02:00Z", extra: "image: /img/script.svg")
+    try site.post("none.md", title: "None", date: "2025-06-01T10:03:00Z")
+
+    let run = try publish(site)
+    #expect(run.status == 0, "\(run.errors)")
+    let cards = try records(bluesky)
+    #expect(cards.count == 4)
+    let thumb = try #require(cards["Photo"]?["thumb"] as? [String: Any], "\(cards)")
+    #expect(thumb["mimeType"] as? String == "image/jpeg")
+    #expect((thumb["size"] as? Int ?? .max) <= 1_000_000)
+    for title in ["Gone", "SVG", "None"] { #expect(cards[title]?["thumb"] == nil, "\(title)") }
+    #expect(try bluesky.read()["uploads"] as? Int == 1)
+    // Each bad picture is named once, with its post.
+    #expect(run.errors.contains("posts/gone.md: warning: bluesky: the image /img/gone.png is left out"))
+    #expect(run.errors.contains("posts/svg.md: warning: bluesky: the image /img/script.svg is left out"))
+    #expect(run.errors.components(separatedBy: "warning:").count == 3, "\(run.errors)")
+    // The variant is kept by digest in the state folder and is what was uploaded.
+    let kept = try FileManager.default.contentsOfDirectory(atPath: site.path("state/images"))
+    #expect(kept.count == 1 && kept[0].hasSuffix(".jpg"))
+  }
+
+  @Test(arguments: ["step-answered", "step-recorded"])
+  func killedBetweenTheUploadAndTheRecordThePostGoesOnceWithItsPicture(step: String) throws {
+    let bluesky = try Peer("bluesky_server.py", ["--handle", "openinfra.test", "--password", Self.password])
+    let site = try site(bluesky)
+    try site.post("card.md", title: "Card", date: "2025-06-01T10:00:00Z", extra: "image: /img/card.png")
+    let killed = try publish(site, ["HERALD_CRASH_AT": step])
+    #expect(killed.status == SIGKILL, "\(killed.errors)")
+    #expect(try records(bluesky).isEmpty)
+    let clean = try publish(site)
+    #expect(clean.status == 0, "\(clean.errors)")
+    let cards = try records(bluesky)
+    #expect(cards.count == 1)
+    #expect(cards["Card"]?["thumb"] != nil)
+    // Once the blob was recorded, the resumed job writes the record with it: no second upload.
+    #expect(try bluesky.read()["uploads"] as? Int == (step == "step-recorded" ? 1 : 2))
+  }
+}
