@@ -179,9 +179,6 @@ public final class BlueskyClient: NetworkClient {
     /// Write the record, with the uploaded blob as the card's thumbnail if there is one.
     case record(thumb: Blob?)
 
-    /// What `progress` holds when the picture could not be uploaded: the post goes without.
-    static let noThumbnail = "-"
-
     init(_ job: Job) {
       if let progress = job.progress, !progress.isEmpty {
         self = .record(thumb: try? JSONDecoder().decode(Blob.self, from: Data(progress.utf8)))
@@ -288,7 +285,7 @@ public final class BlueskyClient: NetworkClient {
         return .step(progress: String(decoding: progress, as: UTF8.self))
       }
       // A picture the server will not take is left out; the post still goes.
-      if [400, 413, 415].contains(response.status) { return .step(progress: Step.noThumbnail) }
+      if [400, 413, 415].contains(response.status) { return .step(progress: Job.noPicture) }
     }
     guard (200..<300).contains(response.status) else {
       return .failure(response, now: now, message: JSON.message(response.body))

@@ -140,6 +140,13 @@ public final class Dispatcher {
     CrashPoint.claimed.reached()
     var job = job
     job.picture = picture(for: job, client: client)
+    if job.picture == nil, job.payload.image != nil, client.pictureUse != .none, (job.progress ?? "").isEmpty
+    {
+      // Recorded before the first request, so a job resumed after a crash knows its first
+      // request was the post itself, not the picture's upload.
+      try queue.recordProgress(job.id, Job.noPicture, now: now)
+      job.progress = Job.noPicture
+    }
     for step in 0..<Self.maxSteps {
       job.stepInAttempt = step
       guard let progress = try sendStep(job, with: client) else { return }

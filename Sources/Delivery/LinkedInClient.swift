@@ -1,9 +1,11 @@
 public import Foundation
 public import HTTP
+internal import Images
 public import Social
 
-/// LinkedIn: `POST /rest/posts` with an article card for the permalink. LinkedIn has no
-/// idempotency key, so a job a crash left under way is not sent again blindly.
+/// LinkedIn: `POST /rest/posts` with an article card for the permalink, its thumbnail the
+/// post's picture uploaded through the Images API first. LinkedIn has no idempotency key, so
+/// a post a crash left under way is not sent again blindly (the upload steps may be).
 public struct LinkedInClient: NetworkClient {
   /// The network.
   public let network = Network.linkedin
@@ -39,30 +41,102 @@ public struct LinkedInClient: NetworkClient {
     credentialKeys = "\(keyPrefix)_TOKEN (for \(keyPrefix)_AUTHOR)"
   }
 
-  /// The request for `job`.
+  /// LinkedIn's Images API takes JPEG, PNG and GIF up to about 36 million pixels; an article
+  /// thumbnail is shown at most 1,200 px wide, so 2,000 px and 5 MB are plenty.
+  public var pictureUse: PictureUse { .upload(ImageLimits(maxBytes: 5_000_000, maxSide: 2000)) }
+
+  /// The steps of a post, told from what the finished ones recorded (`Job.progress`): with a
+  /// picture, its upload is initialised, then its bytes sent; then the post, with the image
+  /// as the article's thumbnail.
+  private enum Step {
+    case initialize(file: String)
+    case upload(Upload, file: String)
+    case post(thumbnail: String?)
+
+    init(_ job: Job) {
+      let progress = job.progress ?? ""
+      if progress.isEmpty {
+        self = job.picture?.file.map { .initialize(file: $0) } ?? .post(thumbnail: nil)
+      } else if let upload = try? JSONDecoder().decode(Upload.self, from: Data(progress.utf8)) {
+        if upload.uploaded != true, let file = job.picture?.file {
+          self = .upload(upload, file: file)
+        } else {
+          self = .post(thumbnail: upload.uploaded == true ? upload.image : nil)
+        }
+      } else {
+        self = .post(thumbnail: nil)
+      }
+    }
+  }
+
+  /// An image upload in progress, as recorded between steps.
+  struct Upload: Codable, Equatable {
+    var image: String
+    var uploadUrl: String
+    var uploaded: Bool?
+  }
+
+  /// A post may be sent again after a crash only while its image was being uploaded: a job
+  /// with a picture that recorded no step was initialising the upload (a picture left out is
+  /// recorded before the post goes), and one whose upload finished was posting.
+  public func mayResend(_ job: Job) -> Bool {
+    let progress = job.progress ?? ""
+    if progress.isEmpty { return job.payload.image != nil }
+    guard let upload = try? JSONDecoder().decode(Upload.self, from: Data(progress.utf8)) else { return false }
+    return upload.uploaded != true
+  }
+
+  /// The request for the job's next step.
   public func request(for job: Job, now: Date) throws(DeliveryError) -> HTTPRequest {
-    let body: [String: Any] = [
-      "author": author,
-      "commentary": Self.littleText(job.payload.text),
-      "visibility": "PUBLIC",
-      "distribution": [
-        "feedDistribution": "MAIN_FEED", "targetEntities": [], "thirdPartyDistributionChannels": [],
-      ],
-      "content": [
-        "article": [
-          "source": job.payload.permalink, "title": job.payload.title,
-          "description": job.payload.summary ?? "",
-        ]
-      ],
-      "lifecycleState": "PUBLISHED",
-      "isReshareDisabledByAuthor": false,
-    ]
+    switch Step(job) {
+    case .initialize:
+      return try json(
+        server + "/rest/images?action=initializeUpload", ["initializeUploadRequest": ["owner": author]])
+    case .upload(let upload, let file):
+      guard let bytes = FileManager.default.contents(atPath: file) else {
+        throw DeliveryError("linkedin: the resized image \(file) is gone; it is made again at the next run")
+      }
+      // The token goes only to LinkedIn's own upload host, never to a host an answer names.
+      var headers = [
+        HTTPHeader(name: "Content-Type", value: job.picture?.mediaType ?? "application/octet-stream")
+      ]
+      if Self.isLinkedInHost(upload.uploadUrl, server: server) {
+        headers.insert(HTTPHeader(name: "Authorization", value: "Bearer " + token), at: 0)
+      }
+      return HTTPRequest(method: "PUT", url: upload.uploadUrl, headers: headers, body: bytes)
+    case .post(let thumbnail):
+      var article: [String: Any] = [
+        "source": job.payload.permalink, "title": job.payload.title, "description": job.payload.summary ?? "",
+      ]
+      if let thumbnail {
+        article["thumbnail"] = thumbnail
+        if let alt = job.picture?.alt ?? job.payload.image?.alt, !alt.isEmpty {
+          article["thumbnailAltText"] = alt
+        }
+      }
+      return try json(
+        server + "/rest/posts",
+        [
+          "author": author,
+          "commentary": Self.littleText(job.payload.text),
+          "visibility": "PUBLIC",
+          "distribution": [
+            "feedDistribution": "MAIN_FEED", "targetEntities": [], "thirdPartyDistributionChannels": [],
+          ],
+          "content": ["article": article],
+          "lifecycleState": "PUBLISHED",
+          "isReshareDisabledByAuthor": false,
+        ])
+    }
+  }
+
+  private func json(_ url: String, _ body: [String: Any]) throws(DeliveryError) -> HTTPRequest {
     guard
       let data = try? JSONSerialization.data(
         withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])
-    else { throw DeliveryError("linkedin: cannot encode the post") }
+    else { throw DeliveryError("linkedin: cannot encode the request") }
     return HTTPRequest(
-      method: "POST", url: server + "/rest/posts",
+      method: "POST", url: url,
       headers: [
         HTTPHeader(name: "Authorization", value: "Bearer " + token),
         HTTPHeader(name: "Content-Type", value: "application/json"),
@@ -70,6 +144,13 @@ public struct LinkedInClient: NetworkClient {
         HTTPHeader(name: "X-Restli-Protocol-Version", value: "2.0.0"),
       ],
       body: data)
+  }
+
+  /// Whether `url` is on LinkedIn (or on the configured server, as in tests).
+  static func isLinkedInHost(_ url: String, server: String) -> Bool {
+    guard let host = URL(string: url)?.host?.lowercased() else { return false }
+    return host == URL(string: server)?.host?.lowercased() || host == "linkedin.com"
+      || host.hasSuffix(".linkedin.com")
   }
 
   /// `GET /v2/userinfo`: the member the token belongs to (posts go to `author`).
@@ -83,11 +164,33 @@ public struct LinkedInClient: NetworkClient {
     return "\(who), posting as \(author)"
   }
 
-  /// What the answer to `job`'s request means.
+  /// What the answer to the job's step means.
   public func outcome(of response: HTTPResponse, for job: Job, now: Date) -> Outcome {
-    if (200..<300).contains(response.status) {
-      let urn = response.header("x-restli-id")
-      return .sent(remoteID: urn, url: urn.map { "https://www.linkedin.com/feed/update/\($0)" })
+    let ok = (200..<300).contains(response.status)
+    switch Step(job) {
+    case .initialize:
+      if ok {
+        let value = JSON.object(response.body)?["value"] as? [String: Any]
+        guard let image = value?["image"] as? String, let url = value?["uploadUrl"] as? String,
+          let progress = try? JSONEncoder().encode(Upload(image: image, uploadUrl: url))
+        else { return .retry(reason: "LinkedIn's answer to initializeUpload had no upload URL", after: nil) }
+        return .step(progress: String(decoding: progress, as: UTF8.self))
+      }
+      if [400, 413, 415, 422].contains(response.status) { return .step(progress: Job.noPicture) }
+    case .upload(var upload, _):
+      if ok {
+        upload.uploaded = true
+        guard let progress = try? JSONEncoder().encode(upload) else {
+          return .step(progress: Job.noPicture)
+        }
+        return .step(progress: String(decoding: progress, as: UTF8.self))
+      }
+      if [400, 404, 413, 415, 422].contains(response.status) { return .step(progress: Job.noPicture) }
+    case .post:
+      if ok {
+        let urn = response.header("x-restli-id")
+        return .sent(remoteID: urn, url: urn.map { "https://www.linkedin.com/feed/update/\($0)" })
+      }
     }
     if response.status == 426 {
       // Every post would be refused the same way until the setting changes: the account

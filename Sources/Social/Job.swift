@@ -49,6 +49,10 @@ public struct Job: Sendable, Equatable, Codable {
   /// nil when the post has none, the network takes none, or it was left out.
   public var picture: PreparedPicture? = nil
 
+  /// The progress a job records when its picture is left out, before its first request: a
+  /// resumed job then knows the post went (or goes) without one.
+  public static let noPicture = "-"
+
   /// Creates a job (the queue makes them; a dry run pretends).
   public init(
     id: Int64, postID: String, postPath: String, network: Network, account: String, payload: Payload,

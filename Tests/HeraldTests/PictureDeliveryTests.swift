@@ -85,4 +85,67 @@ import Testing
     // Once the blob was recorded, the resumed job writes the record with it: no second upload.
     #expect(try bluesky.read()["uploads"] as? Int == (step == "step-recorded" ? 1 : 2))
   }
+
+  func linkedInSite(_ linkedin: Peer) throws -> TestSite {
+    let site = try TestSite(
+      extraSite:
+        "  static: static\nsocial:\n  announce_since: 2025-01-01T00:00:00Z\n  max_age: 7d\n  min_interval: 0s\nhttp:\n  timeout: 10s"
+    )
+    try TestImages.make(in: site.root.appendingPathComponent("static/img"))
+    try site.folder.write(
+      "credentials",
+      "LINKEDIN_URL=\(linkedin.server.baseURL)\nLINKEDIN_TOKEN=li-token-secret\nLINKEDIN_AUTHOR=urn:li:organization:42\n"
+    )
+    chmod(site.path("credentials"), 0o600)
+    return site
+  }
+
+  @Test func linkedInArticlesCarryTheUploadedPictureAsTheirThumbnail() throws {
+    let linkedin = try Peer(
+      "linkedin_server.py", ["--token", "li-token-secret", "--author", "urn:li:organization:42"])
+    let site = try linkedInSite(linkedin)
+    try site.post(
+      "photo.md", title: "Photo", date: "2025-06-01T10:00:00Z",
+      extra: "image: /img/photo.jpg\nimage_alt: A crowd")
+    try site.post("text.md", title: "Text", date: "2025-06-01T10:01:00Z", extra: "image: /img/text.png")
+    let run = try publish(site)
+    #expect(run.status == 0, "\(run.errors)")
+    let state = try linkedin.read()
+    let posts = try #require(state["posts"] as? [[String: Any]])
+    #expect(posts.count == 2, "\(state["rejected"] ?? "")")
+    var thumbnails: [String: String] = [:]
+    for entry in posts {
+      let article =
+        ((entry["post"] as? [String: Any])?["content"] as? [String: Any])?["article"] as? [String: Any]
+      thumbnails[article?["title"] as? String ?? ""] = article?["thumbnail"] as? String ?? "none"
+      if article?["title"] as? String == "Photo" {
+        #expect(article?["thumbnailAltText"] as? String == "A crowd")
+      }
+    }
+    #expect(thumbnails["Photo"]?.hasPrefix("urn:li:image:") == true)
+    #expect(thumbnails["Text"] == "none")
+    let images = try #require(state["images"] as? [String: [String: Any]])
+    #expect(images[thumbnails["Photo"] ?? ""]?["type"] as? String == "image/jpeg")
+    #expect(run.errors.contains("posts/text.md: warning: linkedin: the image /img/text.png is left out"))
+  }
+
+  @Test(arguments: ["step-answered", "step-recorded", "step-answered#2"])
+  func linkedInKilledDuringTheUploadPostsOnceWithItsPicture(step: String) throws {
+    let linkedin = try Peer(
+      "linkedin_server.py", ["--token", "li-token-secret", "--author", "urn:li:organization:42"])
+    let site = try linkedInSite(linkedin)
+    try site.post("card.md", title: "Card", date: "2025-06-01T10:00:00Z", extra: "image: /img/card.png")
+    // Killed after initializeUpload was answered, after it was recorded, after the upload
+    // was answered: each resumes the upload, and the post is made once.
+    let killed = try publish(site, ["HERALD_CRASH_AT": step])
+    #expect(killed.status == SIGKILL, "\(killed.errors)")
+    let clean = try publish(site)
+    #expect(clean.status == 0, "\(clean.errors)")
+    let state = try linkedin.read()
+    let posts = try #require(state["posts"] as? [[String: Any]])
+    #expect(posts.count == 1, "\(state["rejected"] ?? "")")
+    let article =
+      ((posts.first?["post"] as? [String: Any])?["content"] as? [String: Any])?["article"] as? [String: Any]
+    #expect((article?["thumbnail"] as? String)?.hasPrefix("urn:li:image:") == true)
+  }
 }
