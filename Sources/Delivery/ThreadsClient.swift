@@ -1,10 +1,12 @@
 public import Foundation
 public import HTTP
+internal import Images
 public import Social
 
-/// Threads (Meta): a post is two steps, each recorded before the next is sent: a text
-/// container (`POST /{user-id}/threads`, with the permalink as its link preview and the
-/// hashtag as its topic), then `POST /{user-id}/threads_publish` of that container.
+/// Threads (Meta): a post is two steps, each recorded before the next is sent: a container
+/// (`POST /{user-id}/threads`: a text post with the permalink as its link preview, or an image
+/// post of the post's picture by its URL; the hashtag as its topic), then
+/// `POST /{user-id}/threads_publish` of that container.
 ///
 /// A crash after the container was made resumes by publishing that container, never by
 /// making a second one. An attempt that resumes a job whose container exists first asks the
@@ -23,6 +25,12 @@ public struct ThreadsClient: NetworkClient {
   private let server: String
   private let userID: String
   private let token: String
+
+  /// Threads fetches a picture from its URL itself: JPEG or PNG, at most 8 MB (it scales the
+  /// width to 320–1,440 px on its own).
+  public var pictureUse: PictureUse {
+    .link(ImageLimits(maxBytes: 8_000_000, maxSide: 16_384, formats: [.jpeg, .png]))
+  }
 
   /// The Graph API version Herald speaks.
   static let version = "v1.0"
@@ -48,7 +56,7 @@ public struct ThreadsClient: NetworkClient {
     case publish(container: String)
 
     init(_ job: Job) {
-      guard let container = job.progress.flatMap({ $0.isEmpty ? nil : $0 }) else {
+      guard let container = job.progress.flatMap({ $0.isEmpty || $0 == Job.noPicture ? nil : $0 }) else {
         self = .create
         return
       }
@@ -64,9 +72,15 @@ public struct ThreadsClient: NetworkClient {
     let base = server + "/" + Self.version + "/"
     switch Step(job) {
     case .create:
-      var fields = [
-        ("media_type", "TEXT"), ("text", job.payload.text), ("link_attachment", job.payload.permalink),
-      ]
+      // With a picture, an image post (Meta fetches the picture from its URL); else a text
+      // post whose link preview is the permalink.
+      var fields =
+        if let picture = job.picture, let url = picture.url {
+          [("media_type", "IMAGE"), ("image_url", url), ("text", job.payload.text)]
+            + (picture.alt.isEmpty ? [] : [("alt_text", picture.alt)])
+        } else {
+          [("media_type", "TEXT"), ("text", job.payload.text), ("link_attachment", job.payload.permalink)]
+        }
       if let tag = job.payload.topicTag, Self.isTopicTag(tag) { fields.append(("topic_tag", tag)) }
       return form(base + userID + "/threads", fields)
     case .check(let container):

@@ -148,4 +148,34 @@ import Testing
       ((posts.first?["post"] as? [String: Any])?["content"] as? [String: Any])?["article"] as? [String: Any]
     #expect((article?["thumbnail"] as? String)?.hasPrefix("urn:li:image:") == true)
   }
+
+  @Test func threadsMakesAnImagePostOfAPictureItCanFetchAndATextPostOtherwise() throws {
+    let threads = try Peer("threads_server.py", ["--token", "threads-token-1"])
+    let site = try TestSite(
+      extraSite:
+        "  static: static\nsocial:\n  announce_since: 2025-01-01T00:00:00Z\n  max_age: 7d\n  min_interval: 0s\nhttp:\n  timeout: 10s"
+    )
+    try TestImages.make(in: site.root.appendingPathComponent("static/img"))
+    try site.folder.write(
+      "credentials",
+      "THREADS_URL=\(threads.server.baseURL)\nTHREADS_USER_ID=1789\nTHREADS_TOKEN=threads-token-1\n")
+    chmod(site.path("credentials"), 0o600)
+    try site.post(
+      "card.md", title: "Card", date: "2025-06-01T10:00:00Z", extra: "image: /img/card.png\nimage_alt: A card"
+    )
+    // 30 MB is more than Threads fetches: the post goes as text, with its link preview.
+    try site.post("photo.md", title: "Photo", date: "2025-06-01T10:01:00Z", extra: "image: /img/photo.jpg")
+    let run = try publish(site)
+    #expect(run.status == 0, "\(run.errors)")
+    let posts = try threads.read()["posts"] as? [[String: Any]] ?? []
+    #expect(posts.count == 2)
+    let card = try #require(posts.first { ($0["text"] as? String)?.contains("Card") == true })
+    #expect(card["media_type"] as? String == "IMAGE")
+    #expect(card["image_url"] as? String == "https://openinfra.org/img/card.png")
+    #expect(card["alt_text"] as? String == "A card")
+    let photo = try #require(posts.first { ($0["text"] as? String)?.contains("Photo") == true })
+    #expect(photo["media_type"] as? String == "TEXT")
+    #expect(photo["link_attachment"] as? String == "https://openinfra.org/blog/photo")
+    #expect(run.errors.contains("posts/photo.md: warning: threads: the image /img/photo.jpg is left out"))
+  }
 }

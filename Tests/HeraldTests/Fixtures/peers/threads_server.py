@@ -8,6 +8,7 @@ Paths are served with or without a version prefix (/v1.0/...); `me` stands for -
 Parameters come from the query string merged with a form-encoded (or JSON object) body.
 
   POST /{user-id}/threads           media_type=TEXT, text, [link_attachment], [topic_tag], ...
+                                    media_type=IMAGE, image_url, [text], [alt_text], [topic_tag]
                                     -> {"id": "<container id>"}
   POST /{user-id}/threads_publish   creation_id -> {"id": "<media id>"}
   GET  /{user-id}/threads_publishing_limit[?fields=quota_usage,config]
@@ -22,8 +23,9 @@ What it checks, in order (errors are Graph errors: {"error": {message, type, cod
     `OAuth`). None at all: 400 code 104. Any that is not --token: 400 code 190 "Invalid OAuth
     access token - Cannot parse access token". Graph answers 400, not 401, for both.
   * The user id in the path is --user-id or `me`, else 400 THApiException code 100 subcode 33.
-  * Creating a container: media_type must be TEXT (the only type served here), text is
-    required and at most 500 characters, counted as Meta documents it: grapheme clusters, an
+  * Creating a container: media_type must be TEXT or IMAGE. An IMAGE needs image_url, an
+    http(s) URL Meta would fetch (not fetched here), and takes no link_attachment (Meta's link
+    preview is for text posts); alt_text is kept. For TEXT, text is required and at most 500 characters, counted as Meta documents it: grapheme clusters, an
     emoji cluster counting as its UTF-8 byte length (an emoji is a cluster holding an
     Extended_Pictographic or regional-indicator code point or a keycap; with the `regex`
     module, else a code-point approximation). At most 5 distinct links: URLs in the text
@@ -346,11 +348,23 @@ class Threads:
         media_type = params.get("media_type", "")
         if not media_type:
             raise self.invalid("no media_type", None, "(#100) The parameter media_type is required")
-        if media_type.upper() != "TEXT":
+        media_type = media_type.upper()
+        if media_type not in ("TEXT", "IMAGE"):
             raise self.invalid(f"media_type {media_type}",
-                               "This fake Threads server only accepts media_type=TEXT.")
+                               "This fake Threads server only accepts media_type TEXT or IMAGE.")
+        image_url = params.get("image_url")
+        if media_type == "IMAGE":
+            if not image_url or not HTTP_URL.match(image_url.strip()):
+                raise self.invalid(f"IMAGE without an http(s) image_url: {image_url!r}",
+                                   "image_url must be a valid, publicly accessible URL.",
+                                   "(#100) The parameter image_url is required")
+            if params.get("link_attachment") is not None:
+                raise self.invalid("link_attachment on an IMAGE post",
+                                   "link_attachment is only available for text posts.")
+        elif image_url is not None:
+            raise self.invalid("image_url on a TEXT post", "image_url needs media_type=IMAGE.")
         text = params.get("text", "")
-        if not text.strip():
+        if media_type == "TEXT" and not text.strip():
             raise self.invalid("no text", "Text is required for media_type=TEXT.",
                                "(#100) The parameter text is required")
         length = threads_length(text)
@@ -379,10 +393,12 @@ class Threads:
         while container_id in self.peer.state["containers"]:
             container_id = numeric_id("178")
         extra = {k: v for k, v in params.items()
-                 if k not in ("access_token", "media_type", "text", "link_attachment", "topic_tag")}
+                 if k not in ("access_token", "media_type", "text", "link_attachment", "topic_tag",
+                              "image_url", "alt_text")}
         in_text = links_in(text)
         self.peer.state["containers"][container_id] = {
-            "id": container_id, "media_type": "TEXT", "text": text, "link_attachment": attachment,
+            "id": container_id, "media_type": media_type, "text": text, "link_attachment": attachment,
+            "image_url": image_url, "alt_text": params.get("alt_text"),
             "link_attachment_url": attachment or (in_text[0] if in_text else None),
             "topic_tag": tag if tag is not None else (tags[0] if tags else None),
             "topic_tag_source": "parameter" if tag is not None else ("text" if tags else None),
@@ -422,6 +438,8 @@ class Threads:
         code = "".join(secrets.choice(SHORTCODE) for _ in range(11))
         now = time.time()
         post = {"id": post_id, "container_id": creation_id, "text": container["text"],
+                "media_type": container.get("media_type", "TEXT"), "image_url": container.get("image_url"),
+                "alt_text": container.get("alt_text"),
                 "link_attachment": container["link_attachment"],
                 "link_attachment_url": container["link_attachment_url"],
                 "topic_tag": container["topic_tag"], "shortcode": code,
