@@ -83,6 +83,9 @@ public struct HeraldConfiguration: Sendable {
     public var mastodonLimit: Int = 500
     /// Who sees Mastodon posts: `public` or `unlisted` (`mastodon_visibility`).
     public var mastodonVisibility = "public"
+    /// Whether Mastodon posts carry the post's picture as an attachment
+    /// (`mastodon_attach_image`); else the server builds the link card from the page.
+    public var mastodonAttachImage = false
     /// More accounts than one per network (`accounts`), each routed by category.
     public var accounts: [Account] = []
   }
@@ -291,6 +294,7 @@ extension HeraldConfiguration {
       }
       social.mastodonVisibility = visibility
     }
+    if let attach = try fields.bool("mastodon_attach_image") { social.mastodonAttachImage = attach }
     if let accounts = try fields.mapping("accounts") { social.accounts = try readAccounts(accounts) }
     if let maxPerRun = try fields.int("max_per_run") {
       guard maxPerRun >= 0 else {

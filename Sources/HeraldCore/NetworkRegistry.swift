@@ -68,7 +68,8 @@ public enum NetworkRegistry {
       MastodonClient(
         server: key("URL")!, token: key("TOKEN")!,
         visibility: context.configuration.social.mastodonVisibility,
-        name: context.name, keyPrefix: context.prefix)
+        attachImage: context.configuration.social.mastodonAttachImage, name: context.name,
+        keyPrefix: context.prefix)
     })
 
   static let bluesky = NetworkEntry(

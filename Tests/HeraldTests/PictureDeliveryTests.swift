@@ -178,4 +178,34 @@ import Testing
     #expect(photo["link_attachment"] as? String == "https://openinfra.org/blog/photo")
     #expect(run.errors.contains("posts/photo.md: warning: threads: the image /img/photo.jpg is left out"))
   }
+
+  @Test func mastodonAttachesThePictureWithItsAltTextWhenAsked() throws {
+    let mastodon = try MastodonDeliveryTests.Mastodon()
+    let site = try TestSite(
+      extraSite:
+        "  static: static\nsocial:\n  announce_since: 2025-01-01T00:00:00Z\n  max_age: 7d\n  min_interval: 0s\n"
+        + "  mastodon_attach_image: true\nhttp:\n  timeout: 10s")
+    try TestImages.make(in: site.root.appendingPathComponent("static/img"))
+    try site.folder.write(
+      "credentials", "MASTODON_URL=\(mastodon.server.baseURL)\nMASTODON_TOKEN=\(mastodon.token)\n")
+    chmod(site.path("credentials"), 0o600)
+    try site.post(
+      "logo.md", title: "Logo", date: "2025-06-01T10:00:00Z",
+      extra: "image: /img/logo.png\nimage_alt: Our logo")
+    try site.post("plain.md", title: "Plain", date: "2025-06-01T10:01:00Z")
+    let run = try publish(site)
+    #expect(run.status == 0, "\(run.errors)")
+    let body = try PeerHTTP.get(
+      mastodon.server.baseURL + "/api/v1/accounts/\(mastodon.accountID)/statuses?limit=40",
+      headers: ["Authorization: Bearer \(mastodon.token)"])
+    let statuses = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [[String: Any]] ?? []
+    #expect(statuses.count == 2)
+    let logo = try #require(statuses.first { ($0["content"] as? String)?.contains("Logo") == true })
+    let media = try #require(logo["media_attachments"] as? [[String: Any]])
+    #expect(media.count == 1)
+    #expect(media.first?["type"] as? String == "image")
+    #expect(media.first?["description"] as? String == "Our logo")
+    let plain = try #require(statuses.first { ($0["content"] as? String)?.contains("Plain") == true })
+    #expect((plain["media_attachments"] as? [Any])?.isEmpty == true)
+  }
 }
