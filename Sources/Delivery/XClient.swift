@@ -1,10 +1,14 @@
 public import Foundation
 public import HTTP
+internal import Images
 internal import OAuth1
 public import Social
 
 /// X: `POST /2/tweets` signed with OAuth 1.0a (HMAC-SHA1). X has no idempotency key; a
 /// repeated tweet is refused as "duplicate content", which tells Herald the first went out.
+/// X builds the link card from the page's meta tags; with `attachImage`, the post's picture is
+/// uploaded first (`POST /2/media/upload`, its alt text set with `/2/media/metadata`) and
+/// attached.
 public struct XClient: NetworkClient {
   /// The network.
   public let network = Network.x
@@ -17,12 +21,14 @@ public struct XClient: NetworkClient {
   public let isIdempotent = true
   private let server: String
   private let credentials: OAuth1Credentials
+  private let attachImage: Bool
 
   /// A client for `server` (`https://api.x.com`) with a user's OAuth 1.0a keys.
   public init(
     server: String, consumerKey: String, consumerSecret: String, token: String, tokenSecret: String,
-    name: String? = nil, keyPrefix: String = "X"
+    attachImage: Bool = false, name: String? = nil, keyPrefix: String = "X"
   ) {
+    self.attachImage = attachImage
     self.server = AccountIdentity.normalisedURL(server)
     account = AccountIdentity.make(self.server, name: name)
     credentialKeys =
@@ -32,23 +38,88 @@ public struct XClient: NetworkClient {
   }
 
   private struct Body: Encodable {
+    struct Media: Encodable {
+      var mediaIDs: [String]
+      enum CodingKeys: String, CodingKey { case mediaIDs = "media_ids" }
+    }
     var text: String
+    var media: Media?
   }
 
-  /// The request for `job`.
+  private struct AltText: Encodable {
+    struct Metadata: Encodable {
+      struct Text: Encodable { var text: String }
+      var altText: Text
+      enum CodingKeys: String, CodingKey { case altText = "alt_text" }
+    }
+    var id: String
+    var metadata: Metadata
+  }
+
+  /// X takes images up to 5 MB; 4,096 px is the most it shows.
+  public var pictureUse: PictureUse {
+    attachImage ? .upload(ImageLimits(maxBytes: 5_000_000, maxSide: 4096)) : .none
+  }
+
+  /// The steps of a post, told from `Job.progress`: with a picture to attach, its upload, its
+  /// alt text, then the tweet that carries it.
+  private enum Step {
+    case upload(PreparedPicture, file: String)
+    case altText(media: String, alt: String)
+    case tweet(media: String?)
+
+    init(_ job: Job) {
+      let progress = job.progress ?? ""
+      if progress.hasPrefix("alt:") {
+        self = .altText(
+          media: String(progress.dropFirst(4)), alt: job.picture?.alt ?? job.payload.image?.alt ?? "")
+      } else if progress.hasPrefix("media:") {
+        self = .tweet(media: String(progress.dropFirst(6)))
+      } else if progress.isEmpty, let picture = job.picture, let file = picture.file {
+        self = .upload(picture, file: file)
+      } else {
+        self = .tweet(media: nil)
+      }
+    }
+  }
+
+  /// The request for the job's next step.
   public func request(for job: Job, now: Date) throws(DeliveryError) -> HTTPRequest {
-    let url = server + "/2/tweets"
-    // The signature's timestamp is the real clock's: X refuses one more than minutes off.
+    switch Step(job) {
+    case .upload(let picture, let file):
+      guard let bytes = FileManager.default.contents(atPath: file) else {
+        throw DeliveryError("x: the resized image \(file) is gone; it is made again at the next run")
+      }
+      var form = Multipart(seed: job.idempotencyKey)
+      form.field("media_category", "tweet_image")
+      form.file("media", fileName: (file as NSString).lastPathComponent, type: picture.mediaType, bytes)
+      // A multipart body is not part of the OAuth signature (only form-encoded bodies are).
+      return signed("POST", server + "/2/media/upload", contentType: form.contentType, body: form.finished())
+    case .altText(let media, let alt):
+      return signed(
+        "POST", server + "/2/media/metadata", contentType: "application/json",
+        body: try JSON.encode(
+          AltText(id: media, metadata: .init(altText: .init(text: String(alt.prefix(1000)))))))
+    case .tweet(let media):
+      return signed(
+        "POST", server + "/2/tweets", contentType: "application/json",
+        body: try JSON.encode(Body(text: job.payload.text, media: media.map { .init(mediaIDs: [$0]) })))
+    }
+  }
+
+  /// A request signed with OAuth 1.0a. The signature's timestamp is the real clock's: X
+  /// refuses one more than minutes off.
+  private func signed(_ method: String, _ url: String, contentType: String, body: Data) -> HTTPRequest {
     let authorization = OAuth1.authorizationHeader(
-      method: "POST", url: url, credentials: credentials, nonce: Self.nonce(),
+      method: method, url: url, credentials: credentials, nonce: Self.nonce(),
       timestamp: Int(Date().timeIntervalSince1970))
     return HTTPRequest(
-      method: "POST", url: url,
+      method: method, url: url,
       headers: [
         HTTPHeader(name: "Authorization", value: authorization),
-        HTTPHeader(name: "Content-Type", value: "application/json"),
+        HTTPHeader(name: "Content-Type", value: contentType),
       ],
-      body: try JSON.encode(Body(text: job.payload.text)))
+      body: body)
   }
 
   /// `GET /2/users/me`, signed: the user the keys act for.
@@ -65,15 +136,28 @@ public struct XClient: NetworkClient {
     return (user?["username"] as? String).map { "@" + $0 } ?? "the keys' user"
   }
 
-  /// What the answer to `job`'s request means.
+  /// What the answer to the job's step means.
   public func outcome(of response: HTTPResponse, for job: Job, now: Date) -> Outcome {
-    if (200..<300).contains(response.status) {
-      let data = JSON.object(response.body)?["data"] as? [String: Any]
-      let id = data?["id"] as? String
-      return .sent(remoteID: id, url: id.map { "https://x.com/i/web/status/\($0)" })
+    let ok = (200..<300).contains(response.status)
+    let data = JSON.object(response.body)?["data"] as? [String: Any]
+    switch Step(job) {
+    case .upload(let picture, _):
+      if ok, let id = data?["id"] as? String {
+        return .step(progress: (picture.alt.isEmpty ? "media:" : "alt:") + id)
+      }
+      // A picture X will not take is left out; the post still goes.
+      if [400, 413, 415, 422].contains(response.status) { return .step(progress: Job.noPicture) }
+    case .altText(let media, _):
+      // Alt text refused is no reason to hold the post back.
+      if ok || [400, 422].contains(response.status) { return .step(progress: "media:" + media) }
+    case .tweet:
+      if ok {
+        let id = data?["id"] as? String
+        return .sent(remoteID: id, url: id.map { "https://x.com/i/web/status/\($0)" })
+      }
     }
     let message = JSON.message(response.body)
-    if response.status == 403, message?.lowercased().contains("duplicate") == true {
+    if case .tweet = Step(job), response.status == 403, message?.lowercased().contains("duplicate") == true {
       return .sent(remoteID: nil)
     }
     return .failure(response, now: now, message: message)

@@ -26,6 +26,7 @@ enum ConfigurationSchema {
       "hashtag": .value, "announce_since": .value, "max_age": .value, "max_per_run": .value,
       "min_interval": .value, "templates": .value, "category_hashtags": .any(.value),
       "mastodon_limit": .value, "mastodon_visibility": .value, "mastodon_attach_image": .value,
+      "x_attach_image": .value,
       "accounts": .any(.keys(["network": .value, "credentials": .value, "categories": .value])),
     ]),
     "http": .keys(["timeout": .value, "connect_timeout": .value]),

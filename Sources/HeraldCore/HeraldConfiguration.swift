@@ -86,6 +86,9 @@ public struct HeraldConfiguration: Sendable {
     /// Whether Mastodon posts carry the post's picture as an attachment
     /// (`mastodon_attach_image`); else the server builds the link card from the page.
     public var mastodonAttachImage = false
+    /// Whether X posts carry the post's picture as media (`x_attach_image`); else X builds the
+    /// card from the page's meta tags.
+    public var xAttachImage = false
     /// More accounts than one per network (`accounts`), each routed by category.
     public var accounts: [Account] = []
   }
@@ -295,6 +298,7 @@ extension HeraldConfiguration {
       social.mastodonVisibility = visibility
     }
     if let attach = try fields.bool("mastodon_attach_image") { social.mastodonAttachImage = attach }
+    if let attach = try fields.bool("x_attach_image") { social.xAttachImage = attach }
     if let accounts = try fields.mapping("accounts") { social.accounts = try readAccounts(accounts) }
     if let maxPerRun = try fields.int("max_per_run") {
       guard maxPerRun >= 0 else {

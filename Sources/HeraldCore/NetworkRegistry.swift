@@ -93,7 +93,8 @@ public enum NetworkRegistry {
       XClient(
         server: key("URL") ?? "https://api.x.com", consumerKey: key("CONSUMER_KEY")!,
         consumerSecret: key("CONSUMER_SECRET")!, token: key("ACCESS_TOKEN")!,
-        tokenSecret: key("ACCESS_TOKEN_SECRET")!, name: context.name, keyPrefix: context.prefix)
+        tokenSecret: key("ACCESS_TOKEN_SECRET")!, attachImage: context.configuration.social.xAttachImage,
+        name: context.name, keyPrefix: context.prefix)
     })
 
   static let linkedin = NetworkEntry(

@@ -208,4 +208,40 @@ import Testing
     let plain = try #require(statuses.first { ($0["content"] as? String)?.contains("Plain") == true })
     #expect((plain["media_attachments"] as? [Any])?.isEmpty == true)
   }
+
+  @Test func xAttachesTheUploadedPictureWithItsAltTextWhenAsked() throws {
+    let secrets = BlueskyXDeliveryTests.xSecrets
+    let x = try Peer(
+      "x_server.py",
+      [
+        "--consumer-key", "x-consumer-key", "--consumer-secret", secrets[0], "--token", "x-token",
+        "--token-secret", secrets[1],
+      ])
+    let site = try TestSite(
+      extraSite:
+        "  static: static\nsocial:\n  announce_since: 2025-01-01T00:00:00Z\n  max_age: 7d\n  min_interval: 0s\n"
+        + "  x_attach_image: true\nhttp:\n  timeout: 10s")
+    try TestImages.make(in: site.root.appendingPathComponent("static/img"))
+    try site.folder.write(
+      "credentials",
+      "X_URL=\(x.server.baseURL)\nX_CONSUMER_KEY=x-consumer-key\nX_CONSUMER_SECRET=\(secrets[0])\n"
+        + "X_ACCESS_TOKEN=x-token\nX_ACCESS_TOKEN_SECRET=\(secrets[1])\n")
+    chmod(site.path("credentials"), 0o600)
+    try site.post(
+      "photo.md", title: "Photo", date: "2025-06-01T10:00:00Z",
+      extra: "image: /img/photo.jpg\nimage_alt: A crowd")
+    let run = try publish(site)
+    #expect(run.status == 0, "\(run.errors)")
+    let state = try x.read()
+    let tweets = try #require(state["tweets"] as? [[String: Any]])
+    #expect(tweets.count == 1)
+    let ids =
+      ((tweets.first?["body"] as? [String: Any])?["media"] as? [String: Any])?["media_ids"] as? [String]
+    let id = try #require(ids?.first)
+    let media = try #require((state["media"] as? [String: [String: Any]])?[id])
+    #expect(media["type"] as? String == "image/jpeg")
+    #expect((media["size"] as? Int ?? .max) <= 5_000_000)
+    #expect(media["alt_text"] as? String == "A crowd")
+    for secret in secrets { #expect(!(run.output + run.errors).contains(secret)) }
+  }
 }

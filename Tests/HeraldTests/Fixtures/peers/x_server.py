@@ -16,13 +16,21 @@ What it checks, in order:
     check off), and a nonce never seen before (no replay). Else 401.
   * The rate limit: every answer carries x-rate-limit-limit/-remaining/-reset; past the limit
     429 until the window ends.
-  * The body: {"text": ...}; with twitter-text-parser installed, weighted length <= 280
-    (URLs count 23) else 400; the same text as an accepted tweet is 403 duplicate content.
+  * The body: {"text": ..., "media"?: {"media_ids": [...]}}; with twitter-text-parser
+    installed, weighted length <= 280 (URLs count 23) else 400; the same text as an accepted
+    tweet is 403 duplicate content; each media id must be one this server holds, uploaded by
+    these keys, else 400.
+  * POST /2/media/upload: multipart/form-data (not part of the signature) with `media` (JPEG,
+    PNG, GIF or WebP by its magic bytes, at most 5 MB) and media_category tweet_image ->
+    200 {"data": {"id", "media_key", "size", ...}}. POST /2/media/metadata: JSON {"id",
+    "metadata": {"alt_text": {"text": <= 1000 characters}}} for a media id it holds.
 Success is 201 {"data": {"id": "<digits>", "text": ...}}. Faults, the state file and the
 request log come from peerlib (see its docstring).
 """
 
 import base64
+import email.parser
+import email.policy
 import hashlib
 import hmac
 import re
@@ -95,11 +103,13 @@ class X:
         self.window_reset, self.window_used = time.time() + args.rate_window, 0
 
     def initial_state(self):
-        return {"tweets": [], "requests": 0, "next_id": 1861000000000000000,
+        return {"tweets": [], "media": {}, "requests": 0, "next_id": 1861000000000000000,
                 "rejections": {"unauthorized": 0, "replay": 0, "stale_timestamp": 0,
                                "invalid": 0, "duplicate": 0, "rate_limited": 0}}
 
     def redact_body(self, req, body):
+        if req.path == "/2/media/upload":
+            return f"<{len(req.body)} bytes>"
         return body
 
     def roll_window(self):
@@ -122,7 +132,9 @@ class X:
     def handle(self, req):
         self.peer.state["requests"] += 1
         self.peer.save()
-        if (req.method, req.path) not in (("POST", "/2/tweets"), ("GET", "/2/users/me")):
+        served = (("POST", "/2/tweets"), ("GET", "/2/users/me"), ("POST", "/2/media/upload"),
+                  ("POST", "/2/media/metadata"))
+        if (req.method, req.path) not in served:
             return 404, {}, {"title": "Not Found Error", "type": "about:blank", "status": 404,
                              "detail": f"{req.method} {req.path} is not served here"}
         problem = self.check_oauth(req)
@@ -135,7 +147,49 @@ class X:
         if req.path == "/2/users/me":
             return 200, {}, {"data": {"id": "1861", "name": "Herald Test",
                                       "username": self.args.username}}
+        if req.path == "/2/media/upload":
+            return self.upload(req)
+        if req.path == "/2/media/metadata":
+            return self.metadata(req)
         return self.create_tweet(req)
+
+    def upload(self, req):
+        kind = req.header("Content-Type")
+        if not kind.startswith("multipart/form-data"):
+            return self.reject(req, "invalid: upload is not multipart", invalid("media must be multipart/form-data"))
+        message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+            b"Content-Type: " + kind.encode() + b"\r\n\r\n" + req.body)
+        fields = {}
+        for part in message.iter_parts():
+            fields[part.get_param("name", header="content-disposition")] = part.get_payload(decode=True)
+        data = fields.get("media") or b""
+        magic = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png", b"GIF8": "image/gif",
+                 b"RIFF": "image/webp"}
+        mime = next((m for prefix, m in magic.items() if data.startswith(prefix)), None)
+        if mime is None:
+            return self.reject(req, "invalid: media is not an image", invalid("media is not a supported image"))
+        if len(data) > 5_000_000:
+            return self.reject(req, f"invalid: media of {len(data)} bytes", invalid("media is larger than 5 MB"))
+        if fields.get("media_category", b"tweet_image") != b"tweet_image":
+            return self.reject(req, "invalid: media_category", invalid("media_category must be tweet_image"))
+        media_id = str(self.peer.state["next_id"])
+        self.peer.state["next_id"] += 1
+        self.peer.state["media"][media_id] = {"type": mime, "size": len(data), "alt_text": None}
+        self.peer.save()
+        return 200, {}, {"data": {"id": media_id, "media_key": "3_" + media_id, "size": len(data),
+                                  "expires_after_secs": 86400, "image": {"image_type": mime}}}
+
+    def metadata(self, req):
+        body = req.json if isinstance(req.json, dict) else {}
+        media = self.peer.state["media"].get(str(body.get("id")))
+        text = ((body.get("metadata") or {}).get("alt_text") or {}).get("text")
+        if media is None:
+            return self.reject(req, "invalid: unknown media id", invalid("media id not found"))
+        if not isinstance(text, str) or len(text) > 1000:
+            return self.reject(req, "invalid: alt text", invalid("alt_text.text must be at most 1000 characters"))
+        media["alt_text"] = text
+        self.peer.save()
+        return 200, {}, {"data": {"associated_metadata": True}}
 
     def check_oauth(self, req):
         """None if the request is signed right, else why not (`bucket: detail`)."""
@@ -192,6 +246,9 @@ class X:
                                invalid("Your Tweet text is too long. For more information on how "
                                        "Twitter determines text length see "
                                        "https://github.com/twitter/twitter-text."))
+        media_ids = (body.get("media") or {}).get("media_ids", [])
+        if not isinstance(media_ids, list) or any(str(m) not in self.peer.state["media"] for m in media_ids):
+            return self.reject(req, "invalid: unknown media id", invalid("media.media_ids holds an unknown id"))
         if any(tweet["text"] == text for tweet in self.peer.state["tweets"]):
             return self.reject(req, "duplicate: same text as an accepted tweet", (403, {}, DUPLICATE))
         tweet_id = str(self.peer.state["next_id"])
