@@ -166,7 +166,9 @@ public final class BlueskyClient: NetworkClient {
 
   /// Bluesky's link card thumbnail: at most 1,000,000 bytes, JPEG or PNG; 2,000 px is as large
   /// as a card is ever shown.
-  public var pictureUse: PictureUse { .upload(ImageLimits(maxBytes: 1_000_000, maxSide: 2000)) }
+  public static let pictures = PictureUse.upload(ImageLimits(maxBytes: 1_000_000, maxSide: 2000))
+  /// How this client takes pictures: `pictures`.
+  public var pictureUse: PictureUse { Self.pictures }
 
   /// A post is written under the record key chosen when it was queued.
   public var needsRecordKey: Bool { true }

@@ -43,7 +43,9 @@ public struct LinkedInClient: NetworkClient {
 
   /// LinkedIn's Images API takes JPEG, PNG and GIF up to about 36 million pixels; an article
   /// thumbnail is shown at most 1,200 px wide, so 2,000 px and 5 MB are plenty.
-  public var pictureUse: PictureUse { .upload(ImageLimits(maxBytes: 5_000_000, maxSide: 2000)) }
+  public static let pictures = PictureUse.upload(ImageLimits(maxBytes: 5_000_000, maxSide: 2000))
+  /// How this client takes pictures: `pictures`.
+  public var pictureUse: PictureUse { Self.pictures }
 
   /// The steps of a post, told from what the finished ones recorded (`Job.progress`): with a
   /// picture, its upload is initialised, then its bytes sent; then the post, with the image

@@ -51,9 +51,11 @@ public struct MastodonClient: NetworkClient {
 
   /// Mastodon's defaults: images up to 16 MB and 8.3 million pixels (2,880² fits); 8 MB is
   /// kind to smaller servers.
-  public var pictureUse: PictureUse {
-    attachImage ? .upload(ImageLimits(maxBytes: 8_000_000, maxSide: 2880)) : .none
+  public static func pictures(attach: Bool) -> PictureUse {
+    attach ? .upload(ImageLimits(maxBytes: 8_000_000, maxSide: 2880)) : .none
   }
+  /// How this client takes pictures: attached when `attachImage` says so.
+  public var pictureUse: PictureUse { Self.pictures(attach: attachImage) }
 
   /// The steps of a post, told from `Job.progress`: with a picture to attach, its upload,
   /// then (while the server processes it) its status asked, then the status with it.

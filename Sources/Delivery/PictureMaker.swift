@@ -18,14 +18,14 @@ public struct PictureMaker {
     case .none:
       return nil
     case .upload(let limits):
-      let made = try store.prepare(image.reference, limits: limits)
+      let made = try store.prepare(image.location, limits: limits)
       return PreparedPicture(
         file: made.file.path, url: image.url, mediaType: made.variant.format.mediaType,
         width: made.variant.width,
         height: made.variant.height, byteCount: made.variant.byteCount, alt: image.alt)
     case .link(let limits):
       guard let url = image.url else { throw ImageFailure("it has no public URL for \(network) to fetch") }
-      let info = try store.probe(image.reference).info
+      let info = try store.probe(image.location).info
       guard limits.formats.contains(info.format), info.byteCount <= limits.maxBytes,
         max(info.width, info.height) <= limits.maxSide
       else {

@@ -28,9 +28,10 @@ public struct ThreadsClient: NetworkClient {
 
   /// Threads fetches a picture from its URL itself: JPEG or PNG, at most 8 MB (it scales the
   /// width to 320–1,440 px on its own).
-  public var pictureUse: PictureUse {
-    .link(ImageLimits(maxBytes: 8_000_000, maxSide: 16_384, formats: [.jpeg, .png]))
-  }
+  public static let pictures = PictureUse.link(
+    ImageLimits(maxBytes: 8_000_000, maxSide: 16_384, formats: [.jpeg, .png]))
+  /// How this client takes pictures: `pictures`.
+  public var pictureUse: PictureUse { Self.pictures }
 
   /// The Graph API version Herald speaks.
   static let version = "v1.0"

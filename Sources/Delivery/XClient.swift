@@ -57,9 +57,11 @@ public struct XClient: NetworkClient {
   }
 
   /// X takes images up to 5 MB; 4,096 px is the most it shows.
-  public var pictureUse: PictureUse {
-    attachImage ? .upload(ImageLimits(maxBytes: 5_000_000, maxSide: 4096)) : .none
+  public static func pictures(attach: Bool) -> PictureUse {
+    attach ? .upload(ImageLimits(maxBytes: 5_000_000, maxSide: 4096)) : .none
   }
+  /// How this client takes pictures: attached when `attachImage` says so.
+  public var pictureUse: PictureUse { Self.pictures(attach: attachImage) }
 
   /// The steps of a post, told from `Job.progress`: with a picture to attach, its upload, its
   /// alt text, then the tweet that carries it.

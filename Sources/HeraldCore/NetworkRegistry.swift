@@ -42,6 +42,10 @@ public struct NetworkEntry: Sendable {
   public var profile: @Sendable (_ keys: Keys, _ configuration: HeraldConfiguration) -> NetworkProfile
   /// The client of an account whose required keys are all present.
   public var client: @Sendable (_ keys: Keys, _ context: Context) -> any NetworkClient
+  /// How its clients take a post's picture under `configuration` (what `preview` shows).
+  public var pictureUse: @Sendable (_ configuration: HeraldConfiguration) -> PictureUse = { _ in .none }
+  /// What becomes of the picture when the network takes none, for `preview`.
+  public var withoutPicture = "not sent"
 }
 
 /// The networks Herald speaks, one entry each.
@@ -70,7 +74,10 @@ public enum NetworkRegistry {
         visibility: context.configuration.social.mastodonVisibility,
         attachImage: context.configuration.social.mastodonAttachImage, name: context.name,
         keyPrefix: context.prefix)
-    })
+    },
+    pictureUse: { MastodonClient.pictures(attach: $0.social.mastodonAttachImage) },
+    withoutPicture:
+      "not attached: the server makes the link card from the page (social.mastodon_attach_image)")
 
   static let bluesky = NetworkEntry(
     network: .bluesky, keys: ["URL", "HANDLE", "APP_PASSWORD"], requiredKeys: ["HANDLE", "APP_PASSWORD"],
@@ -83,7 +90,8 @@ public enum NetworkRegistry {
         stateFolder: context.configuration.state.url,
         fingerprint: fingerprint("bluesky login", service, key("HANDLE")!, key("APP_PASSWORD")!),
         name: context.name, keyPrefix: context.prefix)
-    })
+    },
+    pictureUse: { _ in BlueskyClient.pictures })
 
   static let x = NetworkEntry(
     network: .x, keys: ["URL", "CONSUMER_KEY", "CONSUMER_SECRET", "ACCESS_TOKEN", "ACCESS_TOKEN_SECRET"],
@@ -95,7 +103,9 @@ public enum NetworkRegistry {
         consumerSecret: key("CONSUMER_SECRET")!, token: key("ACCESS_TOKEN")!,
         tokenSecret: key("ACCESS_TOKEN_SECRET")!, attachImage: context.configuration.social.xAttachImage,
         name: context.name, keyPrefix: context.prefix)
-    })
+    },
+    pictureUse: { XClient.pictures(attach: $0.social.xAttachImage) },
+    withoutPicture: "not attached: X makes the card from the page's meta tags (social.x_attach_image)")
 
   static let linkedin = NetworkEntry(
     network: .linkedin, keys: ["URL", "TOKEN", "AUTHOR", "VERSION"], requiredKeys: ["TOKEN", "AUTHOR"],
@@ -105,7 +115,8 @@ public enum NetworkRegistry {
       LinkedInClient(
         server: key("URL") ?? "https://api.linkedin.com", token: key("TOKEN")!, author: key("AUTHOR")!,
         version: key("VERSION"), name: context.name, keyPrefix: context.prefix)
-    })
+    },
+    pictureUse: { _ in LinkedInClient.pictures })
 
   // A webhook's URL carries its token: no key of it is public.
   static let webhook = NetworkEntry(
@@ -114,7 +125,8 @@ public enum NetworkRegistry {
     client: { key, context in
       WebhookClient(
         url: key("URL")!, format: key("FORMAT") ?? "json", name: context.name, keyPrefix: context.prefix)
-    })
+    },
+    withoutPicture: "not sent: a webhook carries the text and the link")
 
   static let threads = NetworkEntry(
     network: .threads, keys: ["URL", "USER_ID", "TOKEN"], requiredKeys: ["USER_ID", "TOKEN"],
@@ -124,7 +136,8 @@ public enum NetworkRegistry {
       ThreadsClient(
         server: key("URL") ?? "https://graph.threads.net", userID: key("USER_ID")!, token: key("TOKEN")!,
         name: context.name, keyPrefix: context.prefix)
-    })
+    },
+    pictureUse: { _ in ThreadsClient.pictures })
 
   /// Stands for credentials in the state (a refused login is not retried until they change)
   /// without being them.

@@ -1,8 +1,9 @@
 internal import Feeds
 internal import Images
 internal import Posts
+internal import Social
 
-/// The pictures the feeds are about to carry, checked where that is cheap: a site path is
+/// The pictures the feeds are about to carry, checked where that is cheap: one on the site is
 /// read from `site.static` and probed (a missing file, an SVG, a text file named `.png` are
 /// left out with a warning). Only the entries the feeds hold are checked, never the whole
 /// archive; a URL elsewhere is left to the reader, as a browser would.
@@ -32,11 +33,11 @@ struct PictureCheck {
     guard !ids.isEmpty else { return [] }
     var problems: [Problem] = []
     for post in published where ids.contains(post.id) {
-      guard let image = post.image, image.reference.hasPrefix("/"), !image.reference.hasPrefix("//") else {
-        continue
-      }
+      guard let image = post.image else { continue }
+      let location = PayloadImage(image, permalink: post.permalink).location
+      guard store.sitePath(location) != nil else { continue }
       do {
-        _ = try store.probe(image.reference)
+        _ = try store.probe(location)
       } catch {
         problems.append(
           Problem(

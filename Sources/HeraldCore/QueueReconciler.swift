@@ -119,12 +119,17 @@ struct QueueReconciler {
       facets: composed.facets, recordKey: previous?.recordKey,
       createdAt: previous?.createdAt ?? createdAt ?? "",
       topicTag: String(configuration.social.hashtag.dropFirst()),
-      image: post.image.map { image in
-        PayloadImage(
-          reference: image.reference,
-          url: URL(string: image.reference, relativeTo: URL(string: post.permalink))?.absoluteURL
-            .absoluteString,
-          alt: image.alt)
-      })
+      image: post.image.map { PayloadImage($0, permalink: post.permalink) })
+  }
+}
+
+extension PayloadImage {
+  /// A post's picture as its social posts carry it: its URL resolved against the permalink,
+  /// as the feeds resolve the post's links.
+  init(_ image: PostImage, permalink: String) {
+    self.init(
+      reference: image.reference,
+      url: URL(string: image.reference, relativeTo: URL(string: permalink))?.absoluteURL.absoluteString,
+      alt: image.alt)
   }
 }

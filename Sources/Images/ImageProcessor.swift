@@ -175,6 +175,15 @@ public enum ImageProcessor {
   /// JPEG qualities and then smaller sizes until it fits `maxBytes`.
   public static func variant(of data: Data, limits: ImageLimits) throws(ImageFailure) -> ImageVariant {
     let info = try probe(data)
+    // A PNG that already fits goes as it is: encoding it again only makes it larger (a PNG
+    // carries no camera or place, unlike a JPEG's EXIF, which is always stripped).
+    if info.format == .png, limits.formats.contains(.png), info.pages == 1, data.count <= limits.maxBytes,
+      max(info.width, info.height) <= limits.maxSide
+    {
+      // Decoded once all the same, so a damaged one is refused rather than sent.
+      cvips_release(try decode(data, side: max(info.width, info.height)))
+      return ImageVariant(data: data, info: info)
+    }
     var side = min(limits.maxSide, max(info.width, info.height))
     while true {
       let thumbnail = try decode(data, side: side)

@@ -9,8 +9,9 @@ internal import HTTP
 
 /// Where a post's image comes from, and the variants made of it for each network.
 ///
-/// A site path (`/img/x.png`) is read from the site's static folder when there is one, so
-/// cards work before the site is deployed; anything else is fetched from its https URL with
+/// A site path (`/img/x.png`, or a URL on the site's own host) is read from the site's static
+/// folder when there is one, so cards work before the site is deployed; anything else is
+/// fetched from its https URL with
 /// a size cap, its content type checked, no redirect to another host, and never from a
 /// private or loopback address unless the site itself is loopback (tests). Variants are kept
 /// in the state folder by the digest of the bytes they were made from and the limits they
@@ -33,7 +34,7 @@ public final class ImageStore: @unchecked Sendable {
   private let cacheFolder: URL?
   private let http: HTTPClient
   private let allowLoopback: Bool
-  private var loaded: [String: Result<(data: Data, origin: String), ImageFailure>] = [:]
+  private var last: (reference: String, result: Result<(data: Data, origin: String), ImageFailure>)?
 
   /// A store reading site paths below `staticFolder`, resolving relative references against
   /// `siteURL`, and keeping variants in `cacheFolder` (nil: made each time, kept nowhere).
@@ -89,18 +90,18 @@ public final class ImageStore: @unchecked Sendable {
     return Prepared(file: file, variant: variant.info, original: original, origin: origin)
   }
 
-  /// The bytes of `reference`, read once per store.
+  /// The bytes of `reference`. The last one read is kept (one picture goes to several
+  /// networks in a row); no more, so memory stays bounded by the largest picture.
   private func load(_ reference: String) throws(ImageFailure) -> (data: Data, origin: String) {
-    if let known = loaded[reference] { return try known.get() }
+    if let last, last.reference == reference { return try last.result.get() }
     let result = Result { () throws(ImageFailure) in try read(reference) }
-    loaded[reference] = result
+    last = (reference, result)
     return try result.get()
   }
 
   private func read(_ reference: String) throws(ImageFailure) -> (data: Data, origin: String) {
-    if reference.hasPrefix("/"), !reference.hasPrefix("//"), let staticFolder {
-      let path = reference.split(separator: "?").first.map(String.init) ?? reference
-      let relative = (path.removingPercentEncoding ?? path).split(separator: "/").filter { $0 != "." }
+    if let path = sitePath(reference), let staticFolder {
+      let relative = path.split(separator: "/").filter { $0 != "." }
       guard !relative.contains("..") else { throw ImageFailure("the path leaves the static folder") }
       let file = relative.reduce(staticFolder) { $0.appendingPathComponent(String($1)) }
       var status = stat()
@@ -120,6 +121,20 @@ public final class ImageStore: @unchecked Sendable {
       throw ImageFailure("'\(reference)' is neither a site path nor an https URL")
     }
     return (try fetch(url), url)
+  }
+
+  /// The path below the site's root that `reference` names: a site path itself, or a URL on
+  /// the site's own host (the query left off, percent escapes decoded); nil for other hosts.
+  public func sitePath(_ reference: String) -> String? {
+    if reference.hasPrefix("/"), !reference.hasPrefix("//") {
+      let path = reference.split(separator: "?", maxSplits: 1).first.map(String.init) ?? reference
+      return path.removingPercentEncoding ?? path
+    }
+    guard let siteHost = siteURL?.host?.lowercased(), let url = URL(string: reference),
+      let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
+      url.host?.lowercased() == siteHost
+    else { return nil }
+    return url.path.isEmpty ? nil : url.path
   }
 
   /// GET `url`, following at most three redirects on the same host.

@@ -203,6 +203,12 @@ public struct PayloadImage: Sendable, Equatable, Codable {
   /// The alt text; empty when the post gives none.
   public var alt: String
 
+  /// Where the picture is read: a site path or a URL as the post wrote it; a relative path by
+  /// its URL (resolved against the permalink).
+  public var location: String {
+    reference.hasPrefix("/") || reference.contains("://") ? reference : url ?? reference
+  }
+
   /// A picture.
   public init(reference: String, url: String?, alt: String) {
     self.reference = reference

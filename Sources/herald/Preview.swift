@@ -59,10 +59,14 @@ struct Preview: ParsableCommand {
       jobs = []
     }
     let jobsByPost = Dictionary(grouping: jobs, by: \.postID)
+    let pictures = PicturePreview(configuration: configuration)
     let previews = selected.map { post in
-      PostPreview(
-        post: post, status: post.status(at: now, hiddenPosts: configuration.hiddenPosts),
-        plans: planner.plans(for: post, networks: shown, now: now), jobs: jobsByPost[post.id] ?? [])
+      let plans = planner.plans(for: post, networks: shown, now: now)
+      // Pictures are read for posts that will go out, or that were asked for by name.
+      let check = !posts.isEmpty || plans.contains { $0.schedule.date != nil }
+      return PostPreview(
+        post: post, status: post.status(at: now, hiddenPosts: configuration.hiddenPosts), plans: plans,
+        jobs: jobsByPost[post.id] ?? [], pictures: pictures.describe(post, networks: shown, check: check))
     }
     if json {
       FileHandle.standardOutput.write(try PreviewJSON.render(previews))
@@ -113,6 +117,8 @@ struct PostPreview {
   var plans: [SocialPlan]
   /// The post's jobs in the queue, as the next publish will find them.
   var jobs: [Job] = []
+  /// What becomes of the post's picture on each network.
+  var pictures: [Network: String] = [:]
 
   /// The jobs of one network, one line each: where each stands in the queue.
   func queueLines(_ network: Network, zone: TimeZone) -> [String] {
@@ -167,11 +173,13 @@ enum PreviewJSON {
     var never: String?
     var error: String?
     var facets: [Facet]?
+    /// What becomes of the post's picture on the network.
+    var image: String?
     /// Where this post's jobs for the network stand in the queue.
     var queue: [QueueEntry] = []
 
     enum CodingKeys: String, CodingKey {
-      case network, text, length, limit, never, error, facets, queue
+      case network, text, length, limit, never, error, facets, queue, image
       case sendAt = "send_at"
     }
 
@@ -185,6 +193,7 @@ enum PreviewJSON {
       try container.encodeIfPresent(never, forKey: .never)
       try container.encodeIfPresent(error, forKey: .error)
       try container.encodeIfPresent(facets, forKey: .facets)
+      try container.encodeIfPresent(image, forKey: .image)
       try container.encode(queue, forKey: .queue)
     }
   }
@@ -228,13 +237,14 @@ enum PreviewJSON {
           status: preview.status.rawValue, date: Timestamp.rfc3339(preview.post.date),
           file: preview.post.source.displayPath,
           social: preview.plans.map { plan in
-            var entry = SocialEntry(network: plan.network.rawValue, limit: plan.limit)
+            var entry = SocialEntry(
+              network: plan.network.rawValue, limit: plan.limit, image: preview.pictures[plan.network])
             entry.queue = preview.jobs.filter { $0.network == plan.network }.map(QueueEntry.init)
             switch plan.post {
             case .success(let composed):
               entry.text = composed.text
               entry.length = composed.length
-              if plan.network == .bluesky { entry.facets = composed.facets }
+              if !composed.facets.isEmpty { entry.facets = composed.facets }
             case .failure(let error):
               entry.error = error.description
             }

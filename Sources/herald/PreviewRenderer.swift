@@ -50,6 +50,9 @@ struct PreviewRenderer {
     for plan in preview.plans {
       line("")
       renderPlan(plan)
+      if let picture = preview.pictures[plan.network] {
+        for part in wrap("image: " + picture, width: width - 2) { line(style("│ " + part, .dim)) }
+      }
       for queued in preview.queueLines(plan.network, zone: zone) { line(style(queued, .dim)) }
     }
   }

@@ -31,6 +31,7 @@ import Testing
       { values[$0] }, .init(configuration: configuration, name: nil, prefix: prefix))
     #expect(client.network == network)
     #expect(!client.account.isEmpty && !client.credentialKeys.isEmpty)
+    #expect(entry.pictureUse(configuration) == client.pictureUse, "preview and delivery agree on pictures")
     let profile = entry.profile({ values[$0] }, configuration)
     #expect(profile.network == network)
     #expect(NetworkProfile.standard(for: network).network == network)

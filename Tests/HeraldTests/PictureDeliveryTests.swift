@@ -29,6 +29,14 @@ import Testing
       ["publish", "--credentials", "credentials", "--now", "2025-06-01T12:00:00Z"], environment: environment)
   }
 
+  /// Two posts: the 30 MB photo with `alt`, and a picture that does not exist.
+  func photoAndGone(_ site: TestSite, alt: String) throws {
+    try site.post(
+      "photo.md", title: "Photo", date: "2025-06-01T10:00:00Z",
+      extra: "image: /img/photo.jpg\nimage_alt: \(alt)")
+    try site.post("gone.md", title: "Gone", date: "2025-06-01T10:01:00Z", body: "![x](/img/gone.png)")
+  }
+
   /// The records the server holds, by title.
   func records(_ bluesky: Peer) throws -> [String: [String: Any]] {
     let records = try bluesky.read()["records"] as? [String: [String: Any]] ?? [:]
@@ -44,10 +52,7 @@ import Testing
   @Test func blueskyCardsCarryTheResizedPictureAndABadOneIsLeftOut() throws {
     let bluesky = try Peer("bluesky_server.py", ["--handle", "openinfra.test", "--password", Self.password])
     let site = try site(bluesky)
-    try site.post(
-      "photo.md", title: "Photo", date: "2025-06-01T10:00:00Z",
-      extra: "image: /img/photo.jpg\nimage_alt: A crowd at the summit")
-    try site.post("gone.md", title: "Gone", date: "2025-06-01T10:01:00Z", body: "![x](/img/gone.png)")
+    try photoAndGone(site, alt: "A crowd at the summit")
     try site.post("svg.md", title: "SVG", date: "2025-06-01T10:02:00Z", extra: "image: /img/script.svg")
     try site.post("none.md", title: "None", date: "2025-06-01T10:03:00Z")
 
@@ -243,5 +248,39 @@ import Testing
     #expect((media["size"] as? Int ?? .max) <= 5_000_000)
     #expect(media["alt_text"] as? String == "A crowd")
     for secret in secrets { #expect(!(run.output + run.errors).contains(secret)) }
+  }
+
+  @Test func previewNamesThePicturePerNetworkAndTheDryRunShowsTheUploadWithoutItsBytes() throws {
+    let bluesky = try Peer("bluesky_server.py", ["--handle", "openinfra.test", "--password", Self.password])
+    let site = try site(bluesky)
+    try photoAndGone(site, alt: "A crowd")
+    let preview = try site.herald(
+      "preview", "--credentials", "credentials", "--now", "2025-06-01T12:00:00Z", "--network", "bluesky",
+      "--network", "mastodon", "--network", "threads")
+    #expect(preview.status == 0, "\(preview.errors)")
+    let text = preview.output.replacingOccurrences(of: "\n│ ", with: " ")
+    #expect(text.contains("image: /img/photo.jpg (JPEG, 6000 × 4000"), "\(preview.output)")
+    #expect(text.contains("→ sent as JPEG, 2000 × 1333"))
+    #expect(text.contains("alt “A crowd”"))
+    #expect(text.contains("not attached: the server makes the link card from the page"))
+    #expect(text.contains("image: /img/gone.png is left out"))
+    #expect(text.contains("is left out: it is JPEG, 6000 × 4000"), "Threads fetches the original, too big")
+
+    let json = try site.herald(
+      "preview", "--json", "--credentials", "credentials", "--now", "2025-06-01T12:00:00Z", "photo")
+    let document = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any]
+    let social = ((document?["posts"] as? [[String: Any]])?.first?["social"] as? [[String: Any]]) ?? []
+    let blueskyEntry = social.first { $0["network"] as? String == "bluesky" }
+    #expect((blueskyEntry?["image"] as? String)?.contains("sent as JPEG") == true)
+
+    let dry = try site.herald(
+      "publish", "--dry-run", "--credentials", "credentials", "--now", "2025-06-01T12:00:00Z")
+    #expect(dry.status == 0, "\(dry.errors)")
+    #expect(
+      dry.output.contains("POST \(bluesky.server.baseURL)/xrpc/com.atproto.repo.uploadBlob"), "\(dry.output)")
+    #expect(dry.output.range(of: #"\[\d+ bytes of image/jpeg\]"#, options: .regularExpression) != nil)
+    #expect(dry.errors.contains("posts/gone.md: warning: bluesky: the image /img/gone.png would be left out"))
+    #expect(try bluesky.read()["uploads"] as? Int == 0, "a dry run sends nothing")
+    #expect(!FileManager.default.fileExists(atPath: site.path("state/images")), "and keeps nothing")
   }
 }

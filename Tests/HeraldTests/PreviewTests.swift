@@ -8,8 +8,13 @@ import Testing
   func sampleSite() throws -> TestSite {
     let site = try TestSite(
       extraSite:
-        "social:\n  hashtag: \"#WeAreOpenInfra\"\n  announce_since: 2025-01-01T00:00:00Z\n  max_age: 7d")
+        "  static: static\nsocial:\n  hashtag: \"#WeAreOpenInfra\"\n  announce_since: 2025-01-01T00:00:00Z\n  max_age: 7d"
+    )
     try site.copyPosts(from: SharedData.packageRoot.appendingPathComponent("feeds/posts"))
+    // The sample's pictures, so nothing is fetched from the real site.
+    try FileManager.default.copyItem(
+      at: SharedData.packageRoot.appendingPathComponent("feeds/static"),
+      to: site.root.appendingPathComponent("static"))
     return site
   }
 

@@ -31,8 +31,14 @@ import Testing
   }
 
   @Test func aCardThatFitsKeepsItsSizeAndATransparentOneStaysPNG() throws {
-    let card = try ImageProcessor.variant(of: try data(TestImages.card), limits: Self.bluesky)
-    #expect(card.info.width == 1200 && card.info.height == 630 && card.info.format == .jpeg)
+    // A PNG that fits goes as it is; one that does not is made to fit.
+    let original = try data(TestImages.card)
+    let card = try ImageProcessor.variant(of: original, limits: Self.bluesky)
+    #expect(card.info.width == 1200 && card.info.height == 630 && card.info.format == .png)
+    #expect(card.data == original)
+    let small = try ImageProcessor.variant(
+      of: original, limits: ImageLimits(maxBytes: 1_000_000, maxSide: 600))
+    #expect(small.info.width == 600 && small.data != original)
     let logo = try ImageProcessor.variant(of: try data(TestImages.transparent), limits: Self.bluesky)
     #expect(logo.info.format == .png && logo.info.hasAlpha)
     let jpegOnly = ImageLimits(maxBytes: 5_000_000, maxSide: 400, formats: [.jpeg])

@@ -1,0 +1,58 @@
+internal import Delivery
+internal import Foundation
+internal import Images
+public import Posts
+public import Social
+
+/// What `preview` says of a post's picture on each network: the file, its format and size,
+/// the variant that would be sent (or the URL the network fetches), the alt text, or why there
+/// is none. Variants are made in a temporary folder: a preview changes nothing.
+public struct PicturePreview {
+  private let configuration: HeraldConfiguration
+  private let store: ImageStore
+
+  /// A preview of pictures under `configuration`.
+  public init(configuration: HeraldConfiguration) {
+    self.configuration = configuration
+    store = ImageStore(
+      staticFolder: configuration.staticFolder?.url, siteURL: configuration.site.url, cacheFolder: nil,
+      connectTimeout: .seconds(configuration.httpConnectTimeout), timeout: .seconds(configuration.httpTimeout)
+    )
+  }
+
+  /// One line per network of `networks` for `post`, none when the post has no picture;
+  /// `check` false names the picture without reading it (a post that will never be announced).
+  public func describe(_ post: Post, networks: [Network], check: Bool) -> [Network: String] {
+    guard let image = post.image else { return [:] }
+    let alt = image.alt.isEmpty ? "no alt text" : "alt “\(image.alt)”"
+    let payload = PayloadImage(image, permalink: post.permalink)
+    var lines: [Network: String] = [:]
+    for network in networks {
+      let entry = NetworkRegistry.entry(network)
+      let use = entry.pictureUse(configuration)
+      if use == .none {
+        lines[network] = "\(image.reference): \(entry.withoutPicture)"
+        continue
+      }
+      guard check else {
+        lines[network] = "\(image.reference) (not checked: the post is not announced)"
+        continue
+      }
+      do throws(ImageFailure) {
+        let original = try store.probe(payload.location).info
+        guard let picture = try PictureMaker(store: store).picture(payload, for: use, network: network) else {
+          continue
+        }
+        let sent =
+          picture.file != nil
+          ? "sent as \(picture.mediaType.dropFirst(6).uppercased()), \(picture.width) × \(picture.height), "
+            + ImageInfo.size(picture.byteCount)
+          : "fetched by \(network.rawValue) from \(picture.url ?? "its URL")"
+        lines[network] = "\(image.reference) (\(original.summary)) → \(sent); \(alt)"
+      } catch {
+        lines[network] = "\(image.reference) is left out: \(error.message)"
+      }
+    }
+    return lines
+  }
+}
