@@ -166,9 +166,8 @@ public final class Dispatcher {
     do throws(ImageFailure) {
       return try PictureMaker(store: pictures).picture(image, for: client.pictureUse, network: job.network)
     } catch {
-      let reason = "the image \(image.reference) is left out: \(error.message)"
-      report.pictures.append((job, reason))
-      logger.warning("\(job.network): job \(job.id): \(reason)")
+      report.pictures.append((job, image.reference, error.message))
+      logger.info("\(job.network): job \(job.id): the image \(image.reference) is left out: \(error.message)")
       return nil
     }
   }

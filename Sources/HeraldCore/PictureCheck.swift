@@ -11,7 +11,12 @@ struct PictureCheck {
   /// A picture left out of the feeds, and why.
   struct Problem {
     var postID: String
-    var diagnostic: Diagnostic
+    var picture: LeftOutPicture
+    var diagnostic: Diagnostic {
+      Diagnostic(
+        .warning, path: picture.path, line: picture.line,
+        "the image \(picture.image) is left out: \(picture.reason)")
+    }
   }
 
   private let store: ImageStore?
@@ -42,11 +47,23 @@ struct PictureCheck {
         problems.append(
           Problem(
             postID: post.id,
-            diagnostic: Diagnostic(
-              .warning, path: post.source.displayPath, line: image.line,
-              "the image \(image.reference) is left out: \(error.message)")))
+            picture: LeftOutPicture(
+              path: post.source.displayPath, line: image.line, image: image.reference, reason: error.message))
+        )
       }
     }
     return problems
   }
+}
+
+/// A picture left out of a post's feed entry or social posts, and why.
+public struct LeftOutPicture: Sendable, Hashable {
+  /// The post's file, as diagnostics print it.
+  public var path: String
+  /// The line that names the picture.
+  public var line: Int?
+  /// The picture as the post names it.
+  public var image: String
+  /// Why.
+  public var reason: String
 }

@@ -37,6 +37,42 @@ public struct Publisher {
     /// Requests a dry run would send, in order.
     public var requests: [HTTPRequest] = []
 
+    /// One warning per post and picture left out anywhere (the feeds, any network), naming
+    /// where it was left out and why; `dryRun` says "would be".
+    public func pictureWarnings(dryRun: Bool, postsFolder: String) -> [Diagnostic] {
+      struct Key: Hashable {
+        var path: String
+        var image: String
+      }
+      var places: [Key: (line: Int?, where: [String], reasons: [String])] = [:]
+      var order: [Key] = []
+      func add(_ key: Key, line: Int?, place: String, reason: String) {
+        if places[key] == nil { order.append(key) }
+        var entry = places[key] ?? (line, [], [])
+        entry.line = entry.line ?? line
+        if !entry.where.contains(place) { entry.where.append(place) }
+        if !entry.reasons.contains(reason) { entry.reasons.append(reason) }
+        places[key] = entry
+      }
+      for picture in build?.leftOutPictures ?? [] {
+        add(
+          Key(path: picture.path, image: picture.image), line: picture.line, place: "the feeds",
+          reason: picture.reason)
+      }
+      for (job, image, reason) in delivery.pictures {
+        add(
+          Key(path: postsFolder + "/" + job.postPath, image: image), line: nil, place: job.network.rawValue,
+          reason: reason)
+      }
+      return order.compactMap { key in
+        guard let entry = places[key] else { return nil }
+        return Diagnostic(
+          .warning, path: key.path, line: entry.line,
+          "the image \(key.image) \(dryRun ? "would be" : "is") left out of \(entry.where.joined(separator: ", ")): "
+            + entry.reasons.joined(separator: "; "))
+      }
+    }
+
     /// The requests a dry run would send, each as `--dry-run` prints it, credentials
     /// redacted.
     public func describedRequests(secrets: [String]) -> [String] {
@@ -271,8 +307,7 @@ public struct Publisher {
             shown.picture = try PictureMaker(store: pictures(cached: false)).picture(
               image, for: client.pictureUse, network: shown.network)
           } catch {
-            report.delivery.pictures.append(
-              (shown, "the image \(image.reference) would be left out: \(error.message)"))
+            report.delivery.pictures.append((shown, image.reference, error.message))
           }
         }
         report.requests.append(try client.request(for: shown, now: now))

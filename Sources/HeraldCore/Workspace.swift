@@ -154,6 +154,9 @@ public struct BuildReport: Sendable {
   /// Problems with the posts.
   public var diagnostics: [Diagnostic]
 
+  /// The pictures left out of the feeds (also among `diagnostics`).
+  public var leftOutPictures: [LeftOutPicture] = []
+
   /// The files whose bytes changed (or that are new), relative to the output folder.
   public var written: [String] { outcome.written }
   /// The files that already held the same bytes.
@@ -249,7 +252,8 @@ public enum FeedBuild {
       invalidCount: workspace.invalidCount,
       feedCount: plan.feeds.count * FeedFormat.allCases.count,
       outcome: outcome,
-      diagnostics: workspace.diagnostics + content.problems + imageProblems.map(\.diagnostic))
+      diagnostics: workspace.diagnostics + content.problems + imageProblems.map(\.diagnostic),
+      leftOutPictures: imageProblems.map(\.picture))
     // A post that vanished mid-build left its entry empty: the next run must not reuse this one.
     if content.problems.isEmpty { session?.stamp("build", workspace: workspace, report: report) }
     return report

@@ -16,8 +16,9 @@ public struct DeliveryReport: Sendable {
   public var refused: [AccountProblem] = []
   /// Accounts whose network could not be reached: each stopped for the run.
   public var unreachable: [AccountProblem] = []
-  /// Pictures left out of the posts sent (their posts went without them), with why.
-  public var pictures: [(job: Job, reason: String)] = []
+  /// Pictures left out of the posts sent (their posts went without them): the job, the
+  /// picture as its post names it, and why.
+  public var pictures: [(job: Job, image: String, reason: String)] = []
 
   /// An empty report.
   public init() {}

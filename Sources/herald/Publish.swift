@@ -95,18 +95,8 @@ struct Publish: ParsableCommand {
             + "after \(problem.nextTry.map { Timestamp.display($0, in: configuration.site.timeZone) } ?? "the next run")"
         ))
     }
-    // One warning per picture and post, whichever networks it was left out of.
-    var leftOut: [String: [String]] = [:]
-    for (job, reason) in delivery.pictures {
-      leftOut[job.postPath + "\u{0}" + reason, default: []].append(job.network.rawValue)
-    }
-    for (key, networks) in leftOut.sorted(by: { $0.key < $1.key }) {
-      let parts = key.split(separator: "\u{0}", maxSplits: 1).map(String.init)
-      console.report(
-        Diagnostic(
-          .warning, path: configuration.posts.displayPath + "/" + parts[0],
-          "\(networks.sorted().joined(separator: ", ")): \(parts.count > 1 ? parts[1] : "")"))
-    }
+    report.pictureWarnings(dryRun: dryRun, postsFolder: configuration.posts.displayPath).forEach(
+      console.report)
     for (job, note) in report.reconciled + delivery.withdrawn.map({ ($0.job, "withdrawn: " + $0.reason) }) {
       console.say(
         (dryRun ? "Would change job " : "Job ") + "\(job.id) (\(job.network), \(job.postPath)): \(note)")

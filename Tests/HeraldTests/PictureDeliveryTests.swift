@@ -15,7 +15,7 @@ import Testing
       extraSite:
         "  static: static\nsocial:\n  announce_since: 2025-01-01T00:00:00Z\n  max_age: 7d\n  min_interval: 0s\nhttp:\n  timeout: 10s"
     )
-    try TestImages.make(in: site.root.appendingPathComponent("static/img"))
+    try TestImages.link(at: site.root.appendingPathComponent("static/img"))
     try site.folder.write(
       "credentials",
       "BLUESKY_URL=\(bluesky.server.baseURL)\nBLUESKY_HANDLE=openinfra.test\nBLUESKY_APP_PASSWORD=\(Self.password)\n"
@@ -66,8 +66,14 @@ import Testing
     for title in ["Gone", "SVG", "None"] { #expect(cards[title]?["thumb"] == nil, "\(title)") }
     #expect(try bluesky.read()["uploads"] as? Int == 1)
     // Each bad picture is named once, with its post.
-    #expect(run.errors.contains("posts/gone.md: warning: bluesky: the image /img/gone.png is left out"))
-    #expect(run.errors.contains("posts/svg.md: warning: bluesky: the image /img/script.svg is left out"))
+    // Left out of the feeds too (site.static lets the build check them): one warning each.
+    #expect(
+      run.errors.contains(
+        "posts/gone.md:6: warning: the image /img/gone.png is left out of the feeds, bluesky:"),
+      "\(run.errors)")
+    #expect(
+      run.errors.contains(
+        "posts/svg.md:4: warning: the image /img/script.svg is left out of the feeds, bluesky:"))
     #expect(run.errors.components(separatedBy: "warning:").count == 3, "\(run.errors)")
     // The variant is kept by digest in the state folder and is what was uploaded.
     let kept = try FileManager.default.contentsOfDirectory(atPath: site.path("state/images"))
@@ -96,7 +102,7 @@ import Testing
       extraSite:
         "  static: static\nsocial:\n  announce_since: 2025-01-01T00:00:00Z\n  max_age: 7d\n  min_interval: 0s\nhttp:\n  timeout: 10s"
     )
-    try TestImages.make(in: site.root.appendingPathComponent("static/img"))
+    try TestImages.link(at: site.root.appendingPathComponent("static/img"))
     try site.folder.write(
       "credentials",
       "LINKEDIN_URL=\(linkedin.server.baseURL)\nLINKEDIN_TOKEN=li-token-secret\nLINKEDIN_AUTHOR=urn:li:organization:42\n"
@@ -131,7 +137,10 @@ import Testing
     #expect(thumbnails["Text"] == "none")
     let images = try #require(state["images"] as? [String: [String: Any]])
     #expect(images[thumbnails["Photo"] ?? ""]?["type"] as? String == "image/jpeg")
-    #expect(run.errors.contains("posts/text.md: warning: linkedin: the image /img/text.png is left out"))
+    #expect(
+      run.errors.contains(
+        "posts/text.md:4: warning: the image /img/text.png is left out of the feeds, linkedin:"),
+      "\(run.errors)")
   }
 
   @Test(arguments: ["step-answered", "step-recorded", "step-answered#2"])
@@ -160,7 +169,7 @@ import Testing
       extraSite:
         "  static: static\nsocial:\n  announce_since: 2025-01-01T00:00:00Z\n  max_age: 7d\n  min_interval: 0s\nhttp:\n  timeout: 10s"
     )
-    try TestImages.make(in: site.root.appendingPathComponent("static/img"))
+    try TestImages.link(at: site.root.appendingPathComponent("static/img"))
     try site.folder.write(
       "credentials",
       "THREADS_URL=\(threads.server.baseURL)\nTHREADS_USER_ID=1789\nTHREADS_TOKEN=threads-token-1\n")
@@ -181,7 +190,10 @@ import Testing
     let photo = try #require(posts.first { ($0["text"] as? String)?.contains("Photo") == true })
     #expect(photo["media_type"] as? String == "TEXT")
     #expect(photo["link_attachment"] as? String == "https://openinfra.org/blog/photo")
-    #expect(run.errors.contains("posts/photo.md: warning: threads: the image /img/photo.jpg is left out"))
+    #expect(
+      run.errors.contains(
+        "posts/photo.md: warning: the image /img/photo.jpg is left out of threads: it is JPEG"),
+      "\(run.errors)")
   }
 
   @Test func mastodonAttachesThePictureWithItsAltTextWhenAsked() throws {
@@ -190,7 +202,7 @@ import Testing
       extraSite:
         "  static: static\nsocial:\n  announce_since: 2025-01-01T00:00:00Z\n  max_age: 7d\n  min_interval: 0s\n"
         + "  mastodon_attach_image: true\nhttp:\n  timeout: 10s")
-    try TestImages.make(in: site.root.appendingPathComponent("static/img"))
+    try TestImages.link(at: site.root.appendingPathComponent("static/img"))
     try site.folder.write(
       "credentials", "MASTODON_URL=\(mastodon.server.baseURL)\nMASTODON_TOKEN=\(mastodon.token)\n")
     chmod(site.path("credentials"), 0o600)
@@ -226,7 +238,7 @@ import Testing
       extraSite:
         "  static: static\nsocial:\n  announce_since: 2025-01-01T00:00:00Z\n  max_age: 7d\n  min_interval: 0s\n"
         + "  x_attach_image: true\nhttp:\n  timeout: 10s")
-    try TestImages.make(in: site.root.appendingPathComponent("static/img"))
+    try TestImages.link(at: site.root.appendingPathComponent("static/img"))
     try site.folder.write(
       "credentials",
       "X_URL=\(x.server.baseURL)\nX_CONSUMER_KEY=x-consumer-key\nX_CONSUMER_SECRET=\(secrets[0])\n"
@@ -279,8 +291,51 @@ import Testing
     #expect(
       dry.output.contains("POST \(bluesky.server.baseURL)/xrpc/com.atproto.repo.uploadBlob"), "\(dry.output)")
     #expect(dry.output.range(of: #"\[\d+ bytes of image/jpeg\]"#, options: .regularExpression) != nil)
-    #expect(dry.errors.contains("posts/gone.md: warning: bluesky: the image /img/gone.png would be left out"))
+    #expect(
+      dry.errors.contains("posts/gone.md: warning: the image /img/gone.png would be left out of bluesky:"),
+      "\(dry.errors)")
     #expect(try bluesky.read()["uploads"] as? Int == 0, "a dry run sends nothing")
     #expect(!FileManager.default.fileExists(atPath: site.path("state/images")), "and keeps nothing")
+  }
+
+  @Test func theRealBlogsPicturesReachBlueskyAndLinkedInAndTheMissingOneIsNamedOnce() throws {
+    let corpus = try #require(SharedData.corpus, "../shared is needed")
+    let images = try #require(SharedData.folder?.appendingPathComponent("corpus/osf-static"))
+    let bluesky = try Peer("bluesky_server.py", ["--handle", "openinfra.test", "--password", Self.password])
+    let linkedin = try Peer(
+      "linkedin_server.py", ["--token", "li-token-secret", "--author", "urn:li:organization:42"])
+    let site = try TestSite(
+      limit: 0,
+      extraSite:
+        "  static: \(images.path)\nsocial:\n  announce_since: 2020-01-01T00:00:00Z\n  max_age: 3650d\n"
+        + "  max_per_run: 0\n  min_interval: 0s\nhttp:\n  timeout: 10s")
+    try site.copyPosts(from: corpus)
+    try site.folder.write(
+      "credentials",
+      "BLUESKY_URL=\(bluesky.server.baseURL)\nBLUESKY_HANDLE=openinfra.test\nBLUESKY_APP_PASSWORD=\(Self.password)\n"
+        + "LINKEDIN_URL=\(linkedin.server.baseURL)\nLINKEDIN_TOKEN=li-token-secret\n"
+        + "LINKEDIN_AUTHOR=urn:li:organization:42\n")
+    chmod(site.path("credentials"), 0o600)
+    let run = try site.herald(["publish", "--credentials", "credentials", "--now", "2026-11-25T00:00:00Z"])
+    #expect(run.status == 0, "\(run.errors)")
+
+    // Every post reached both networks; those with a picture that exists carry it.
+    let posts = try FileManager.default.contentsOfDirectory(atPath: site.path("posts")).filter {
+      $0.hasSuffix(".md")
+    }
+    let cards = try records(bluesky)
+    let articles = (try linkedin.read()["posts"] as? [[String: Any]] ?? []).compactMap {
+      ((($0["post"] as? [String: Any])?["content"] as? [String: Any])?["article"] as? [String: Any])
+    }
+    #expect(cards.count == posts.count && articles.count == posts.count)
+    let thumbnails = cards.values.filter { $0["thumb"] != nil }.count
+    #expect(thumbnails == articles.filter { $0["thumbnail"] != nil }.count)
+    #expect(thumbnails >= 9, "\(thumbnails) of the real posts carry their picture")
+    // The one picture missing on the real site is named once for its post, with both networks.
+    let missing = run.errors.split(separator: "\n").filter { $0.contains("os_tc1.png") }
+    #expect(missing.count == 1, "\(run.errors)")
+    #expect(
+      missing.first?.contains("the image /img/os_tc1.png is left out of the feeds, bluesky, linkedin:")
+        == true)
   }
 }

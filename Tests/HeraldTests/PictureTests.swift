@@ -8,7 +8,7 @@ import Testing
 @Suite struct PictureTests {
   @Test func feedsCarryEachGoodPictureAndNameEachBadOne() throws {
     let site = try TestSite(extraSite: "  static: static")
-    try TestImages.make(in: site.root.appendingPathComponent("static/img"))
+    try TestImages.link(at: site.root.appendingPathComponent("static/img"))
     try site.post(
       "good.md", title: "Good", date: "2025-03-01T10:00:00Z",
       extra: "image: /img/card.png\nimage_alt: The stage")

@@ -51,6 +51,19 @@ public enum TestImages {
     return folder
   }
 
+  /// Every kind, made once per test process in a temporary folder.
+  private static let shared = Result {
+    try make(
+      in: FileManager.default.temporaryDirectory.appendingPathComponent("herald-test-images-\(getpid())"))
+  }
+
+  /// Links `folder` (a site's `static/img`) to the images made once for the whole test run.
+  public static func link(at folder: URL) throws {
+    try FileManager.default.createDirectory(
+      at: folder.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try FileManager.default.createSymbolicLink(at: folder, withDestinationURL: try shared.get())
+  }
+
   /// Two 1 × 1 frames with a loop extension: the smallest animation there is.
   static let animatedGIF: Data = {
     var bytes: [UInt8] = Array("GIF89a".utf8) + [1, 0, 1, 0, 0x80, 0, 0, 0xff, 0xff, 0xff, 0, 0, 0]
