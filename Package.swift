@@ -104,8 +104,8 @@ let package = Package(
       dependencies: ["CCurl", "Locking"],
       swiftSettings: swiftSettings
     ),
-    // libvips' own vips.pc adds -pthread, which SwiftPM refuses with a warning; its headers
-    // need only GLib's (gobject-2.0), and the module map links libvips.
+    // libvips is loaded with dlopen when a picture is first read (its hundred libraries would
+    // slow every cron tick); its headers need only GLib's include paths (gobject-2.0).
     .systemLibrary(
       name: "CVips",
       pkgConfig: "gobject-2.0",

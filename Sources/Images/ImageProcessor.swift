@@ -108,20 +108,25 @@ public enum ImageProcessor {
   /// The most pixels an image may declare (a 20,000 × 20,000 PNG is 400 million).
   public static let maxPixels = 500_000_000
 
-  private static let started: Bool = cvips_start() == 0
+  /// libvips, loaded on first use: 0 when ready (see `cvips_start`).
+  private static let started: Int32 = cvips_start()
 
   /// The header of `data`: its format and size, or why it is not an image Herald takes.
   public static func probe(_ data: Data) throws(ImageFailure) -> ImageInfo {
-    guard started else { throw ImageFailure("libvips could not start") }
+    guard started == 0 else {
+      throw ImageFailure(
+        started == -1
+          ? "libvips is not installed (Debian: libvips42)" : "libvips could not start (code \(started))")
+    }
     guard !data.isEmpty else { throw ImageFailure("the file is empty") }
     guard data.count <= maxInputBytes else {
       throw ImageFailure(
         "the file is \(ImageInfo.size(data.count)), more than \(ImageInfo.size(maxInputBytes))")
     }
     let loader = data.withUnsafeBytes { bytes in
-      vips_foreign_find_load_buffer(bytes.baseAddress, bytes.count).map { String(cString: $0) }
+      cvips_loader(bytes.baseAddress, bytes.count).map { String(cString: $0) }
     }
-    vips_error_clear()
+    cvips_error_clear()
     guard let loader else { throw ImageFailure("it is not an image (no image format matches its bytes)") }
     guard let format = ImageFormat(loader: loader) else {
       let name = loader.replacingOccurrences(of: "VipsForeignLoad", with: "").replacingOccurrences(
@@ -135,12 +140,12 @@ public enum ImageProcessor {
     let header = data.withUnsafeBytes { cvips_header($0.baseAddress, $0.count) }
     guard let header else { throw lastError("cannot read the image") }
     defer { cvips_release(header) }
-    let pages = Int(vips_image_get_n_pages(header))
-    let pageHeight = Int(vips_image_get_page_height(header))
+    let pages = Int(cvips_pages(header))
+    let pageHeight = Int(cvips_page_height(header))
     let info = ImageInfo(
-      format: format, width: Int(vips_image_get_width(header)),
-      height: pages > 1 ? pageHeight : Int(vips_image_get_height(header)), pages: max(1, pages),
-      hasAlpha: vips_image_hasalpha(header) != 0, byteCount: data.count)
+      format: format, width: Int(cvips_width(header)),
+      height: pages > 1 ? pageHeight : Int(cvips_height(header)), pages: max(1, pages),
+      hasAlpha: cvips_has_alpha(header) != 0, byteCount: data.count)
     guard info.width > 0, info.height > 0 else { throw ImageFailure("the image has no pixels") }
     guard info.width * info.height <= maxPixels else {
       throw ImageFailure(
@@ -188,8 +193,8 @@ public enum ImageProcessor {
     while true {
       let thumbnail = try decode(data, side: side)
       defer { cvips_release(thumbnail) }
-      let width = Int(vips_image_get_width(thumbnail))
-      let height = Int(vips_image_get_height(thumbnail))
+      let width = Int(cvips_width(thumbnail))
+      let height = Int(cvips_height(thumbnail))
       if info.hasAlpha, limits.formats.contains(.png) {
         let png = try encode(thumbnail, as: .png)
         if png.count <= limits.maxBytes {
@@ -244,7 +249,7 @@ public enum ImageProcessor {
     var status: Int32
     if format == .png {
       status = cvips_png(image, &buffer, &length)
-    } else if vips_image_hasalpha(image) != 0 {
+    } else if cvips_has_alpha(image) != 0 {
       var flat: UnsafeMutablePointer<VipsImage>?
       guard cvips_flatten_white(image, &flat) == 0, let flat else { throw lastError("cannot flatten it") }
       defer { cvips_release(flat) }
@@ -255,14 +260,14 @@ public enum ImageProcessor {
     guard status == 0, let buffer else {
       throw lastError("cannot encode it as \(format.rawValue.uppercased())")
     }
-    defer { g_free(buffer) }
+    defer { cvips_free(buffer) }
     return Data(bytes: buffer, count: length)
   }
 
   /// libvips' last error, first line, as a failure.
   private static func lastError(_ what: String) -> ImageFailure {
-    let detail = String(cString: vips_error_buffer()).split(separator: "\n").first.map(String.init)
-    vips_error_clear()
+    let detail = String(cString: cvips_error()).split(separator: "\n").first.map(String.init)
+    cvips_error_clear()
     return ImageFailure(what + (detail.map { ": " + $0 } ?? ""))
   }
 }

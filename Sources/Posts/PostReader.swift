@@ -107,9 +107,13 @@ public struct PostReader: Sendable {
     let image =
       syndication.image
       ? try frontMatterImage(fields, seo: seo)
-        ?? Self.firstImage(
-          in: frontMatter.body,
-          firstLine: text.utf8[..<frontMatter.body.startIndex].lazy.filter { $0 == 10 }.count + 1) : nil
+        ?? Self.firstImage(in: frontMatter.body).map { found in
+          // The body's line, counted from the file's first (only when there is an image).
+          var image = found
+          image.line =
+            (found.line ?? 1) + text.utf8[..<frontMatter.body.startIndex].lazy.filter { $0 == 10 }.count
+          return image
+        } : nil
 
     return Post(
       source: source,
@@ -342,20 +346,29 @@ public struct PostReader: Sendable {
   }
 
   /// The first image of a Markdown body: `![alt](src "title")` or an HTML `<img src alt>`,
-  /// outside fenced code. `firstLine` is the body's first line in the file.
-  static func firstImage(in body: Substring, firstLine: Int) -> PostImage? {
-    var fence: Substring?
-    for (offset, line) in body.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-      let trimmed = line.drop { $0 == " " }
+  /// outside fenced code, with its line in the body (the first is 1).
+  static func firstImage(in body: Substring) -> PostImage? {
+    // Lines are found in the UTF-8 bytes: most lines hold no image, and splitting a body of
+    // thousands of posts by Characters costs more than reading them.
+    let newline = UInt8(ascii: "\n")
+    var fence: UInt8?
+    var offset = -1
+    for bytes in body.utf8.split(separator: newline, omittingEmptySubsequences: false) {
+      offset += 1
+      let trimmed = bytes.drop { $0 == UInt8(ascii: " ") }
+      let opensFence =
+        trimmed.count >= 3 && trimmed.prefix(3).allSatisfy { $0 == trimmed.first }
+        && (trimmed.first == UInt8(ascii: "`") || trimmed.first == UInt8(ascii: "~"))
       if let open = fence {
-        if trimmed.hasPrefix(open) { fence = nil }
+        if opensFence && trimmed.first == open { fence = nil }
         continue
       }
-      if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") {
-        fence = trimmed.prefix(3)
+      if opensFence {
+        fence = trimmed.first
         continue
       }
-      guard line.contains("![") || line.contains("<") else { continue }
+      guard bytes.contains(UInt8(ascii: "<")) || bytes.contains(UInt8(ascii: "!")) else { continue }
+      let line = Substring(bytes)
       let found =
         line.firstMatch(of: Self.markdownImage).map { ($0.output.source, $0.output.alt) }
         ?? line.firstMatch(of: Self.htmlImage).map { ($0.output.source, $0.output.alt ?? "") }
@@ -363,7 +376,7 @@ public struct PostReader: Sendable {
         let reference = String(source).trimmingWhitespace()
         guard !reference.isEmpty, !reference.hasPrefix("data:") else { continue }
         return PostImage(
-          reference: reference, alt: Self.collapsingWhitespace(String(alt)), line: firstLine + offset)
+          reference: reference, alt: Self.collapsingWhitespace(String(alt)), line: offset + 1)
       }
     }
     return nil
