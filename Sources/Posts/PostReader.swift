@@ -351,9 +351,15 @@ public struct PostReader: Sendable {
     // Lines are found in the UTF-8 bytes: most lines hold no image, and splitting a body of
     // thousands of posts by Characters costs more than reading them.
     let newline = UInt8(ascii: "\n")
+    let utf8 = body.utf8
     var fence: UInt8?
     var offset = -1
-    for bytes in body.utf8.split(separator: newline, omittingEmptySubsequences: false) {
+    var next: Substring.UTF8View.Index? = utf8.startIndex
+    // Line by line, stopping at the first image: most bodies show it near the top.
+    while let start = next {
+      let end = utf8[start...].firstIndex(of: newline)
+      next = end.map { utf8.index(after: $0) }
+      let bytes = utf8[start..<(end ?? utf8.endIndex)]
       offset += 1
       let trimmed = bytes.drop { $0 == UInt8(ascii: " ") }
       let opensFence =
