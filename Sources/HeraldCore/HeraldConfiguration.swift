@@ -184,7 +184,19 @@ extension HeraldConfiguration {
       feedLimit: limit,
       social: try readSocial(try root.mapping("social"), site: site, path: path))
     if try siteFields.string("static") != nil {
-      configuration.staticFolder = try folder(siteFields, "static", default: "", relativeTo: directory)
+      let staticFolder = try folder(siteFields, "static", default: "", relativeTo: directory)
+      configuration.staticFolder = staticFolder
+      var isFolder: ObjCBool = false
+      if !FileManager.default.fileExists(atPath: staticFolder.url.path, isDirectory: &isFolder)
+        || !isFolder.boolValue
+      {
+        // Every picture would be named missing, one by one: say once where the trouble is.
+        warnings.append(
+          Diagnostic(
+            strict ? .error : .warning, path: path, line: siteFields.line(of: "static"),
+            "'site.static' (\(staticFolder.displayPath)) is not a folder: no post's picture can be read from it"
+          ))
+      }
     }
     if let http = try root.mapping("http") {
       if let timeout = try positiveDuration(http, "timeout", in: "http") {

@@ -53,4 +53,19 @@ import Testing
     #expect(json.components(separatedBy: "\"image\": ").count == 3)
     #expect(try FeedReaders.jing(site.path("public/atom.xml")) == "")
   }
+
+  @Test func aStaticFolderThatIsNotThereIsNamedOnceOnItsLine() throws {
+    let site = try TestSite(extraSite: "  static: nowhere")
+    try site.post("a.md", title: "A", date: "2025-03-01T10:00:00Z", extra: "image: /img/a.png")
+    let build = try site.herald("build", "--now", "2026-01-01T00:00:00Z")
+    #expect(build.status == 0, "\(build.errors)")
+    let line = try site.folder.read("herald.yml").split(separator: "\n", omittingEmptySubsequences: false)
+      .firstIndex { $0.contains("static: nowhere") }.map { $0 + 1 }
+    #expect(
+      build.errors.contains("herald.yml:\(line ?? 0): warning: 'site.static' (")
+        && build.errors.contains("is not a folder"),
+      "\(build.errors)")
+    let check = try site.herald("check", "--now", "2026-01-01T00:00:00Z")
+    #expect(check.status == 1 && check.errors.contains("error: 'site.static'"), "\(check.errors)")
+  }
 }
