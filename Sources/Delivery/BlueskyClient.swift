@@ -242,6 +242,12 @@ public final class BlueskyClient: NetworkClient {
     var record: Post
   }
 
+  /// Only the record makes the post: a job with a picture and no recorded step is uploading
+  /// it (a picture left out is recorded before the record goes).
+  public func mayPost(_ job: Job) -> Bool {
+    !(job.progress ?? "").isEmpty || job.payload.image == nil
+  }
+
   /// The request for the job's next step.
   public func request(for job: Job, now: Date) throws(DeliveryError) -> HTTPRequest {
     let current = session.withLock { $0 }

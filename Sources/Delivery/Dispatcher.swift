@@ -88,9 +88,11 @@ public final class Dispatcher {
         logger.notice(
           "resending job \(job.id) (\(job.network)), left under way by an earlier run, with the same key")
         try queue.markAttempt(job.id, now: now)
-        try queue.markMaybeDelivered(job.id)
         var resent = job
-        resent.mayHaveReachedServer = true
+        if client.mayPost(job) {
+          try queue.markMaybeDelivered(job.id)
+          resent.mayHaveReachedServer = true
+        }
         resent.attempts += 1
         try send(resent, with: client)
       } else {
@@ -176,6 +178,8 @@ public final class Dispatcher {
   /// when it was one step of several, else nil.
   private func sendStep(_ job: Job, with client: any NetworkClient) throws(DeliveryError) -> String? {
     let key = Queue.accountKey(job)
+    // A request that cannot make the post (an upload) reaching the server freezes nothing.
+    let posting = client.mayPost(job)
     var response: HTTPResponse
     do {
       response = try http.send(try client.request(for: job, now: now))
@@ -185,7 +189,7 @@ public final class Dispatcher {
     } catch let error as HTTPError {
       switch RetryPolicy.decision(for: error) {
       case .network(let reached), .job(let reached):
-        try unreachable(job, reason: error.description, mayHaveReachedServer: reached)
+        try unreachable(job, reason: error.description, mayHaveReachedServer: reached && posting)
       case .fail, .stopAccount, .waitForLimit:
         try fail(job, reason: error.description)
       }
@@ -199,7 +203,7 @@ public final class Dispatcher {
       }
       return nil
     } catch {
-      try retry(job, reason: "\(error)", after: nil, mayHaveReachedServer: true)
+      try retry(job, reason: "\(error)", after: nil, mayHaveReachedServer: posting)
       return nil
     }
 
@@ -219,11 +223,11 @@ public final class Dispatcher {
       // not read is this job's alone, and its request arrived.
       switch (200..<300).contains(response.status) ? nil : RetryPolicy.decision(forStatus: response.status) {
       case .network(let reached):
-        try unreachable(job, reason: reason, mayHaveReachedServer: reached, after: after)
+        try unreachable(job, reason: reason, mayHaveReachedServer: reached && posting, after: after)
       case .job(let reached):
-        try retry(job, reason: reason, after: after, mayHaveReachedServer: reached)
+        try retry(job, reason: reason, after: after, mayHaveReachedServer: reached && posting)
       default:
-        try retry(job, reason: reason, after: after, mayHaveReachedServer: true)
+        try retry(job, reason: reason, after: after, mayHaveReachedServer: posting)
       }
     case .failed(let reason):
       try fail(job, reason: reason)

@@ -78,14 +78,15 @@ public struct LinkedInClient: NetworkClient {
     var uploaded: Bool?
   }
 
-  /// A post may be sent again after a crash only while its image was being uploaded: a job
-  /// with a picture that recorded no step was initialising the upload (a picture left out is
-  /// recorded before the post goes), and one whose upload finished was posting.
-  public func mayResend(_ job: Job) -> Bool {
+  /// Only `/rest/posts` makes the post: a job with a picture and no recorded step is
+  /// initialising its upload (a picture left out is recorded before the post goes), and one
+  /// whose upload has not finished is uploading. So a job a crash left under way is sent
+  /// again only during those steps.
+  public func mayPost(_ job: Job) -> Bool {
     let progress = job.progress ?? ""
-    if progress.isEmpty { return job.payload.image != nil }
-    guard let upload = try? JSONDecoder().decode(Upload.self, from: Data(progress.utf8)) else { return false }
-    return upload.uploaded != true
+    if progress.isEmpty { return job.payload.image == nil }
+    guard let upload = try? JSONDecoder().decode(Upload.self, from: Data(progress.utf8)) else { return true }
+    return upload.uploaded == true
   }
 
   /// The request for the job's next step.

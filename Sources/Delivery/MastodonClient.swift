@@ -78,6 +78,13 @@ public struct MastodonClient: NetworkClient {
     }
   }
 
+  /// Only the status makes the post: not the picture's upload, nor asking after it.
+  public func mayPost(_ job: Job) -> Bool {
+    let progress = job.progress ?? ""
+    if progress.hasPrefix("processing:") { return false }
+    return !progress.isEmpty || !attachImage || job.payload.image == nil
+  }
+
   /// The request for the job's next step.
   public func request(for job: Job, now: Date) throws(DeliveryError) -> HTTPRequest {
     let authorization = HTTPHeader(name: "Authorization", value: "Bearer " + token)

@@ -30,8 +30,12 @@ public protocol NetworkClient: Sendable {
   func verify(http: HTTPClient, now: Date) throws(DeliveryError) -> String?
   /// How the network takes a post's picture.
   var pictureUse: PictureUse { get }
+  /// Whether the job's request, at the step its recorded progress says, may make the post
+  /// itself rather than a step towards it (an upload, a container): a failure then may have
+  /// posted, so the job's request is frozen. When in doubt, true.
+  func mayPost(_ job: Job) -> Bool
   /// Whether a job a crash left under way may be sent again: always when the network dedupes
-  /// (`isIdempotent`), else only while its next step cannot make a second post.
+  /// (`isIdempotent`), else only while its next step cannot make a post.
   func mayResend(_ job: Job) -> Bool
   /// Whether a job needs a record key chosen when it is queued (Bluesky's `rkey`).
   var needsRecordKey: Bool { get }
@@ -59,8 +63,10 @@ extension NetworkClient {
   public func verify(http: HTTPClient, now: Date) throws(DeliveryError) -> String? { nil }
   /// No picture.
   public var pictureUse: PictureUse { .none }
-  /// Only a network that dedupes is sent a job again.
-  public func mayResend(_ job: Job) -> Bool { isIdempotent }
+  /// A post of one request: every request may make it.
+  public func mayPost(_ job: Job) -> Bool { true }
+  /// A network that dedupes is sent a job again; another only before its posting step.
+  public func mayResend(_ job: Job) -> Bool { isIdempotent || !mayPost(job) }
   /// No record key.
   public var needsRecordKey: Bool { false }
   /// No session to renew.

@@ -68,6 +68,12 @@ public struct ThreadsClient: NetworkClient {
     }
   }
 
+  /// Making a container posts nothing; once one is recorded, its publish may be under way.
+  public func mayPost(_ job: Job) -> Bool {
+    guard let progress = job.progress else { return false }
+    return !progress.isEmpty && progress != Job.noPicture
+  }
+
   /// The request for the job's next step.
   public func request(for job: Job, now: Date) throws(DeliveryError) -> HTTPRequest {
     let base = server + "/" + Self.version + "/"

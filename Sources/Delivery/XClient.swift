@@ -85,6 +85,13 @@ public struct XClient: NetworkClient {
     }
   }
 
+  /// Only the tweet makes the post: not the picture's upload, nor its alt text.
+  public func mayPost(_ job: Job) -> Bool {
+    let progress = job.progress ?? ""
+    if progress.hasPrefix("alt:") { return false }
+    return !progress.isEmpty || !attachImage || job.payload.image == nil
+  }
+
   /// The request for the job's next step.
   public func request(for job: Job, now: Date) throws(DeliveryError) -> HTTPRequest {
     switch Step(job) {

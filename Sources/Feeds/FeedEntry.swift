@@ -43,12 +43,7 @@ public struct FeedEntry: Sendable, Hashable {
     contentDigest = post.contentDigest
     language = post.language
     image = post.image.flatMap { picture in
-      URL(string: picture.reference, relativeTo: URL(string: post.permalink))
-        .map(\.absoluteURL.absoluteString)
-        .flatMap { url in
-          url.hasPrefix("https://") || url.hasPrefix("http://")
-            ? PostImage(reference: url, alt: picture.alt) : nil
-        }
+      picture.url(relativeTo: post.permalink).map { PostImage(reference: $0, alt: picture.alt) }
     }
   }
 

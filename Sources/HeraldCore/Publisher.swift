@@ -281,6 +281,7 @@ public struct Publisher {
           dueAt: job.dueAt, attempts: 0, lastError: nil, remoteID: nil, createdAt: now, sentAt: nil)
       }
       var claimed: [String: Int] = [:]
+      let dryRunPictures = pictures(cached: false)
       for job in waiting.sorted(by: { $0.dueAt < $1.dueAt }) + fresh {
         guard
           let client = accounts.first(where: {
@@ -304,7 +305,7 @@ public struct Publisher {
         }
         if let image = shown.payload.image {
           do throws(ImageFailure) {
-            shown.picture = try PictureMaker(store: pictures(cached: false)).picture(
+            shown.picture = try PictureMaker(store: dryRunPictures).picture(
               image, for: client.pictureUse, network: shown.network)
           } catch {
             report.delivery.pictures.append((shown, image.reference, error.message))

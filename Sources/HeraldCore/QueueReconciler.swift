@@ -127,9 +127,6 @@ extension PayloadImage {
   /// A post's picture as its social posts carry it: its URL resolved against the permalink,
   /// as the feeds resolve the post's links.
   init(_ image: PostImage, permalink: String) {
-    self.init(
-      reference: image.reference,
-      url: URL(string: image.reference, relativeTo: URL(string: permalink))?.absoluteURL.absoluteString,
-      alt: image.alt)
+    self.init(reference: image.reference, url: image.url(relativeTo: permalink), alt: image.alt)
   }
 }

@@ -32,7 +32,13 @@ public final class ImageStore: @unchecked Sendable {
   private let staticFolder: URL?
   private let siteURL: URL?
   private let cacheFolder: URL?
-  private let http: HTTPClient
+  private let connectTimeout: Duration
+  private let timeout: Duration
+  /// Made on the first fetch: a client starts an I/O thread, and most runs fetch nothing.
+  private lazy var http = HTTPClient(
+    configuration: .init(
+      connectTimeout: connectTimeout, totalTimeout: timeout, maxResponseBytes: ImageProcessor.maxInputBytes,
+      userAgent: "Herald (image fetch)"))
   private let allowLoopback: Bool
   private var last: (reference: String, result: Result<(data: Data, origin: String), ImageFailure>)?
 
@@ -44,10 +50,8 @@ public final class ImageStore: @unchecked Sendable {
     self.staticFolder = staticFolder
     self.siteURL = URL(string: siteURL)
     self.cacheFolder = cacheFolder
-    self.http = HTTPClient(
-      configuration: .init(
-        connectTimeout: connectTimeout, totalTimeout: timeout, maxResponseBytes: ImageProcessor.maxInputBytes,
-        userAgent: "Herald (image fetch)"))
+    self.connectTimeout = connectTimeout
+    self.timeout = timeout
     allowLoopback = self.siteURL.flatMap(\.host).map(Self.isLoopbackName) ?? false
   }
 

@@ -126,4 +126,13 @@ public struct PostImage: Sendable, Hashable {
     self.alt = alt
     self.line = line
   }
+
+  /// The absolute http(s) URL the public sees it at, resolved against `permalink` as the
+  /// post's other links are; nil when it has none.
+  public func url(relativeTo permalink: String) -> String? {
+    guard let url = URL(string: reference, relativeTo: URL(string: permalink))?.absoluteURL.absoluteString,
+      url.hasPrefix("https://") || url.hasPrefix("http://")
+    else { return nil }
+    return url
+  }
 }

@@ -10,17 +10,24 @@ import Testing
   typealias Peer = BlueskyXDeliveryTests.Peer
   static let password = BlueskyXDeliveryTests.password
 
-  func site(_ bluesky: Peer) throws -> TestSite {
+  /// A site whose `static/img` holds every kind of test image, with `credentials`, sending
+  /// at once (`social` adds settings to the `social` block).
+  func pictureSite(social: String = "", credentials: String) throws -> TestSite {
     let site = try TestSite(
       extraSite:
-        "  static: static\nsocial:\n  announce_since: 2025-01-01T00:00:00Z\n  max_age: 7d\n  min_interval: 0s\nhttp:\n  timeout: 10s"
-    )
+        "  static: static\nsocial:\n  announce_since: 2025-01-01T00:00:00Z\n  max_age: 7d\n  min_interval: 0s\n"
+        + social + "http:\n  timeout: 10s")
     try TestImages.link(at: site.root.appendingPathComponent("static/img"))
-    try site.folder.write(
-      "credentials",
-      "BLUESKY_URL=\(bluesky.server.baseURL)\nBLUESKY_HANDLE=openinfra.test\nBLUESKY_APP_PASSWORD=\(Self.password)\n"
-    )
+    try site.folder.write("credentials", credentials)
     chmod(site.path("credentials"), 0o600)
+    return site
+  }
+
+  func site(_ bluesky: Peer) throws -> TestSite {
+    let site = try pictureSite(
+      credentials:
+        "BLUESKY_URL=\(bluesky.server.baseURL)\nBLUESKY_HANDLE=openinfra.test\nBLUESKY_APP_PASSWORD=\(Self.password)\n"
+    )
     return site
   }
 
@@ -98,16 +105,10 @@ import Testing
   }
 
   func linkedInSite(_ linkedin: Peer) throws -> TestSite {
-    let site = try TestSite(
-      extraSite:
-        "  static: static\nsocial:\n  announce_since: 2025-01-01T00:00:00Z\n  max_age: 7d\n  min_interval: 0s\nhttp:\n  timeout: 10s"
+    let site = try pictureSite(
+      credentials:
+        "LINKEDIN_URL=\(linkedin.server.baseURL)\nLINKEDIN_TOKEN=li-token-secret\nLINKEDIN_AUTHOR=urn:li:organization:42\n"
     )
-    try TestImages.link(at: site.root.appendingPathComponent("static/img"))
-    try site.folder.write(
-      "credentials",
-      "LINKEDIN_URL=\(linkedin.server.baseURL)\nLINKEDIN_TOKEN=li-token-secret\nLINKEDIN_AUTHOR=urn:li:organization:42\n"
-    )
-    chmod(site.path("credentials"), 0o600)
     return site
   }
 
@@ -165,15 +166,9 @@ import Testing
 
   @Test func threadsMakesAnImagePostOfAPictureItCanFetchAndATextPostOtherwise() throws {
     let threads = try Peer("threads_server.py", ["--token", "threads-token-1"])
-    let site = try TestSite(
-      extraSite:
-        "  static: static\nsocial:\n  announce_since: 2025-01-01T00:00:00Z\n  max_age: 7d\n  min_interval: 0s\nhttp:\n  timeout: 10s"
-    )
-    try TestImages.link(at: site.root.appendingPathComponent("static/img"))
-    try site.folder.write(
-      "credentials",
-      "THREADS_URL=\(threads.server.baseURL)\nTHREADS_USER_ID=1789\nTHREADS_TOKEN=threads-token-1\n")
-    chmod(site.path("credentials"), 0o600)
+    let site = try pictureSite(
+      credentials:
+        "THREADS_URL=\(threads.server.baseURL)\nTHREADS_USER_ID=1789\nTHREADS_TOKEN=threads-token-1\n")
     try site.post(
       "card.md", title: "Card", date: "2025-06-01T10:00:00Z", extra: "image: /img/card.png\nimage_alt: A card"
     )
@@ -198,14 +193,9 @@ import Testing
 
   @Test func mastodonAttachesThePictureWithItsAltTextWhenAsked() throws {
     let mastodon = try MastodonDeliveryTests.Mastodon()
-    let site = try TestSite(
-      extraSite:
-        "  static: static\nsocial:\n  announce_since: 2025-01-01T00:00:00Z\n  max_age: 7d\n  min_interval: 0s\n"
-        + "  mastodon_attach_image: true\nhttp:\n  timeout: 10s")
-    try TestImages.link(at: site.root.appendingPathComponent("static/img"))
-    try site.folder.write(
-      "credentials", "MASTODON_URL=\(mastodon.server.baseURL)\nMASTODON_TOKEN=\(mastodon.token)\n")
-    chmod(site.path("credentials"), 0o600)
+    let site = try pictureSite(
+      social: "  mastodon_attach_image: true\n",
+      credentials: "MASTODON_URL=\(mastodon.server.baseURL)\nMASTODON_TOKEN=\(mastodon.token)\n")
     try site.post(
       "logo.md", title: "Logo", date: "2025-06-01T10:00:00Z",
       extra: "image: /img/logo.png\nimage_alt: Our logo")
@@ -234,16 +224,11 @@ import Testing
         "--consumer-key", "x-consumer-key", "--consumer-secret", secrets[0], "--token", "x-token",
         "--token-secret", secrets[1],
       ])
-    let site = try TestSite(
-      extraSite:
-        "  static: static\nsocial:\n  announce_since: 2025-01-01T00:00:00Z\n  max_age: 7d\n  min_interval: 0s\n"
-        + "  x_attach_image: true\nhttp:\n  timeout: 10s")
-    try TestImages.link(at: site.root.appendingPathComponent("static/img"))
-    try site.folder.write(
-      "credentials",
-      "X_URL=\(x.server.baseURL)\nX_CONSUMER_KEY=x-consumer-key\nX_CONSUMER_SECRET=\(secrets[0])\n"
+    let site = try pictureSite(
+      social: "  x_attach_image: true\n",
+      credentials:
+        "X_URL=\(x.server.baseURL)\nX_CONSUMER_KEY=x-consumer-key\nX_CONSUMER_SECRET=\(secrets[0])\n"
         + "X_ACCESS_TOKEN=x-token\nX_ACCESS_TOKEN_SECRET=\(secrets[1])\n")
-    chmod(site.path("credentials"), 0o600)
     try site.post(
       "photo.md", title: "Photo", date: "2025-06-01T10:00:00Z",
       extra: "image: /img/photo.jpg\nimage_alt: A crowd")
@@ -337,5 +322,24 @@ import Testing
     #expect(
       missing.first?.contains("the image /img/os_tc1.png is left out of the feeds, bluesky, linkedin:")
         == true)
+  }
+
+  @Test func anUploadThatFailedFreezesNothingSoTheEditedPostGoesOutWithItsPicture() throws {
+    let bluesky = try Peer("bluesky_server.py", ["--handle", "openinfra.test", "--password", Self.password])
+    let site = try site(bluesky)
+    try site.post("card.md", title: "Card", date: "2025-06-01T10:00:00Z", extra: "image: /img/card.png")
+    try bluesky.fault(#"{"path": "/xrpc/com.atproto.repo.uploadBlob", "status": 503, "times": 1}"#)
+    let first = try publish(site)
+    #expect(first.status == 0, "\(first.errors)")
+    #expect(try records(bluesky).isEmpty)
+    // Between the two cron runs the author fixes the title; the upload never made a post, so
+    // the job is composed again from the edited post.
+    try site.post(
+      "card.md", title: "Card, corrected", date: "2025-06-01T10:00:00Z", extra: "image: /img/card.png")
+    let second = try site.herald(["publish", "--credentials", "credentials", "--now", "2025-06-01T14:00:00Z"])
+    #expect(second.status == 0, "\(second.errors)")
+    let cards = try records(bluesky)
+    #expect(cards.count == 1)
+    #expect(cards["Card, corrected"]?["thumb"] != nil, "\(cards)")
   }
 }
