@@ -33,10 +33,26 @@ let package = Package(
       pkgConfig: "sqlite3",
       providers: [.apt(["libsqlite3-dev"])]
     ),
+    // SQL: what SQLite and PostgreSQL connections have in common, so the queue is written once.
+    .target(
+      name: "SQL",
+      swiftSettings: swiftSettings
+    ),
     // SQLite: one connection type for the queue and the build cache (the only CSQLite user).
     .target(
       name: "SQLite",
-      dependencies: ["CSQLite"],
+      dependencies: ["CSQLite", "SQL"],
+      swiftSettings: swiftSettings
+    ),
+    .systemLibrary(
+      name: "CPostgres",
+      providers: [.apt(["libpq-dev"])]
+    ),
+    // Postgres: a libpq connection for state shared by runners on several hosts (the only
+    // CPostgres user).
+    .target(
+      name: "Postgres",
+      dependencies: ["CPostgres", "SQL"],
       swiftSettings: swiftSettings
     ),
     .systemLibrary(
@@ -128,7 +144,9 @@ let package = Package(
     .target(
       name: "Delivery",
       dependencies: [
-        "SQLite", "HTTP", "Images", "OAuth1", "Social", "CivilDate", "CrashPoints", "Files", "Locking",
+        "SQL", "SQLite", "Postgres", "HTTP", "Images", "OAuth1", "Social", "CivilDate", "CrashPoints",
+        "Files",
+        "Locking",
         .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: swiftSettings
@@ -138,6 +156,7 @@ let package = Package(
       name: "HeraldCore",
       dependencies: [
         "CBuildInfo",
+        "SQL",
         "SQLite",
         "CrashPoints",
         "Locking",

@@ -32,7 +32,8 @@ public final class BlueskyClient: NetworkClient {
   private let service: String
   private let handle: String
   private let password: String
-  private let sessionFile: URL
+  private let documents: KeptDocuments
+  private let sessionName: String
   private let session = Locked<Session?>(nil)
 
   /// The session file's name in the state folder.
@@ -47,9 +48,9 @@ public final class BlueskyClient: NetworkClient {
 
   /// A client for `handle` on `service` (a PDS or `https://bsky.social`). `fingerprint` stands
   /// for the credentials (never the password itself); `name` and `keyPrefix` are the
-  /// account's in `social.accounts`, whose session is kept in a file of its own.
+  /// account's in `social.accounts`, whose session is kept in a document of its own.
   public init(
-    service: String, handle: String, appPassword: String, stateFolder: URL, fingerprint: String,
+    service: String, handle: String, appPassword: String, documents: KeptDocuments, fingerprint: String,
     name: String? = nil, keyPrefix: String = "BLUESKY"
   ) {
     self.service = AccountIdentity.normalisedURL(service)
@@ -58,7 +59,8 @@ public final class BlueskyClient: NetworkClient {
     let fileName = name.map {
       "bluesky-session-\($0.filter { $0.isLetter || $0.isNumber || $0 == "-" }).json"
     }
-    self.sessionFile = stateFolder.appendingPathComponent(fileName ?? Self.sessionFileName)
+    self.documents = documents
+    sessionName = fileName ?? Self.sessionFileName
     account = AccountIdentity.make(self.handle, name: name)
     credentialKeys = "\(keyPrefix)_APP_PASSWORD (for \(keyPrefix)_HANDLE)"
     loginFingerprint = fingerprint
@@ -67,7 +69,7 @@ public final class BlueskyClient: NetworkClient {
   /// Gets a session: the cached one, else a login.
   public func prepare(http: HTTPClient, now: Date) throws(DeliveryError) {
     if session.withLock({ $0 }) != nil { return }
-    if let data = try? Data(contentsOf: sessionFile),
+    if let data = try documents.read(sessionName),
       let cached = try? JSONDecoder().decode(Session.self, from: data),
       cached.handle.lowercased() == handle.lowercased()
     {
@@ -133,13 +135,13 @@ public final class BlueskyClient: NetworkClient {
   private func store(_ new: Session) throws(DeliveryError) {
     session.withLock { $0 = new }
     guard let data = try? JSONEncoder().encode(new) else { return }
-    try SecureFile.write(data, to: sessionFile)
+    try documents.write(data, name: sessionName)
   }
 
   /// The cached session's `getSession`, else a login (`createSession`) that is not kept:
   /// checking changes nothing, not even the session file.
   public func verify(http: HTTPClient, now: Date) throws(DeliveryError) -> String? {
-    if let data = try? Data(contentsOf: sessionFile),
+    if let data = try? documents.read(sessionName),
       let cached = try? JSONDecoder().decode(Session.self, from: data),
       cached.handle.lowercased() == handle.lowercased(),
       let answer = try? verification(
@@ -333,7 +335,7 @@ enum SecureFile {
     do {
       try AtomicFile.write(data, to: url, mode: 0o600)
     } catch {
-      throw DeliveryError(path: url.path, "cannot write the session file: \(error)")
+      throw DeliveryError(path: url.path, "cannot write the file: \(error)")
     }
   }
 }

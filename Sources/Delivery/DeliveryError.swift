@@ -1,3 +1,4 @@
+internal import SQL
 internal import SQLite
 
 /// Why delivery could not go on: the queue, a credential, a network's answer.
@@ -18,7 +19,7 @@ public struct DeliveryError: Error, Sendable, CustomStringConvertible {
   }
 
   /// A failure of the queue's database, with what to do about a damaged one.
-  init(queue failure: SQLiteFailure) {
+  init(queue failure: SQLFailure) {
     let advice =
       failure.kind == .damaged
       ? "; nothing was sent. Move it aside to start a new queue, or restore it from a backup" : ""

@@ -1,10 +1,16 @@
 public import Foundation
+internal import Postgres
+internal import SQL
 internal import SQLite
 public import Social
 
-/// The delivery queue in SQLite (WAL): one job per post, network and account.
+/// The delivery queue: one job per post, network and account, in SQLite (WAL, a file in the
+/// state folder) or in PostgreSQL (shared by runners on several hosts). The statements are
+/// the same for both; every row carries its `site`, so several sites can share one
+/// PostgreSQL database (in SQLite, one folder is one site and `site` is empty).
 ///
-/// Schema (`PRAGMA user_version` counts the migrations applied):
+/// Schema (SQLite: `PRAGMA user_version` counts the migrations applied; PostgreSQL: the
+/// `herald_schema` table):
 /// - `jobs`: a job per `(post_id, network, account)`, never inserted twice, so a post is
 ///   queued once whatever happens to it afterwards. `state` moves queued → sending →
 ///   sent | queued (retry) | failed, and a job whose post changed is withdrawn (and comes
@@ -14,10 +20,19 @@ public import Social
 /// - `accounts`: per network and account, when the last post went out (`min_interval`),
 ///   until when a rate limit blocks it, and when a login was refused (with which keys).
 /// - `meta`: the record-key clock, which never repeats a value.
+/// - `documents` (PostgreSQL only): what the SQLite state keeps as files beside the queue:
+///   the entry ids and the Bluesky sessions.
 public final class Queue {
-  private let database: Database<DeliveryError>
+  private let database: any SQLConnection<DeliveryError>
+  /// The site whose rows this queue reads and writes.
+  private let site: String
   /// The database file's name in the state folder.
   public static let fileName = "queue.sqlite"
+
+  /// Whether the queue is in PostgreSQL (shared by runners), not in a SQLite file.
+  public var isShared: Bool { database.dialect == .postgresql }
+  /// The database as messages name it (never with a password).
+  public var displayPath: String { database.path }
 
   private static let migrations = [
     """
@@ -91,7 +106,78 @@ public final class Queue {
     "ALTER TABLE jobs ADD COLUMN remote_url TEXT;",
     // Jobs of several steps: what the finished ones left for the next.
     "ALTER TABLE jobs ADD COLUMN progress TEXT;",
+    // The same statements as PostgreSQL's, where several sites share the tables.
+    """
+    ALTER TABLE jobs ADD COLUMN site TEXT NOT NULL DEFAULT '';
+    CREATE UNIQUE INDEX jobs_of_site ON jobs (site, post_id, network, account);
+    ALTER TABLE accounts ADD COLUMN site TEXT NOT NULL DEFAULT '';
+    CREATE UNIQUE INDEX accounts_of_site ON accounts (site, network, account);
+    ALTER TABLE meta ADD COLUMN site TEXT NOT NULL DEFAULT '';
+    CREATE UNIQUE INDEX meta_of_site ON meta (site, key);
+    """,
   ]
+
+  /// PostgreSQL's schema, by version: the same tables, states and columns as SQLite's last
+  /// migration, with `site` in every key.
+  private static let postgresMigrations = [
+    """
+    CREATE TABLE jobs (
+      site TEXT NOT NULL,
+      id BIGSERIAL NOT NULL,
+      post_id TEXT NOT NULL,
+      post_path TEXT NOT NULL,
+      network TEXT NOT NULL,
+      account TEXT NOT NULL,
+      payload TEXT NOT NULL,
+      idempotency_key TEXT NOT NULL,
+      state TEXT NOT NULL
+        CHECK (state IN ('queued', 'sending', 'sent', 'failed', 'cancelled', 'withdrawn')),
+      due_at DOUBLE PRECISION NOT NULL,
+      post_due_at DOUBLE PRECISION NOT NULL,
+      attempts BIGINT NOT NULL DEFAULT 0,
+      maybe_delivered BIGINT NOT NULL DEFAULT 0,
+      failing_since DOUBLE PRECISION,
+      recheck BIGINT NOT NULL DEFAULT 0,
+      last_error TEXT,
+      remote_id TEXT,
+      created_at DOUBLE PRECISION NOT NULL,
+      updated_at DOUBLE PRECISION NOT NULL,
+      sent_at DOUBLE PRECISION,
+      remote_url TEXT,
+      progress TEXT,
+      PRIMARY KEY (site, id),
+      UNIQUE (site, post_id, network, account)
+    );
+    CREATE INDEX jobs_by_state ON jobs (site, state, due_at);
+    CREATE TABLE accounts (
+      site TEXT NOT NULL,
+      network TEXT NOT NULL,
+      account TEXT NOT NULL,
+      last_sent_at DOUBLE PRECISION,
+      blocked_until DOUBLE PRECISION,
+      login_refused_at DOUBLE PRECISION,
+      login_fingerprint TEXT,
+      PRIMARY KEY (site, network, account)
+    );
+    CREATE TABLE meta (
+      site TEXT NOT NULL,
+      key TEXT NOT NULL,
+      value DOUBLE PRECISION NOT NULL,
+      PRIMARY KEY (site, key)
+    );
+    CREATE TABLE documents (
+      site TEXT NOT NULL,
+      name TEXT NOT NULL,
+      content TEXT NOT NULL,
+      updated_at DOUBLE PRECISION NOT NULL,
+      PRIMARY KEY (site, name)
+    );
+    """
+  ]
+
+  /// The advisory lock (transaction-level) two runners' first runs take to create the
+  /// schema one at a time.
+  private static let schemaLock: Int64 = 0x4845_5241_4c44_0001
 
   /// Opens the queue in `folder`, creating it (and the folder) when `create` is true.
   public init(folder: URL, displayPath: String, create: Bool = true) throws(DeliveryError) {
@@ -107,12 +193,84 @@ public final class Queue {
     database = try Database(
       url: url, displayPath: display, subject: "queue", readOnly: !create, failure: DeliveryError.init(queue:)
     )
+    site = ""
     guard create else {
       try checkVersion()
       return
     }
     try database.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON")
     try migrate()
+  }
+
+  /// Connects to the queue of `site` in the PostgreSQL database at `url`, creating its
+  /// tables on first use; with `create` false (nothing may change), nil when there are none.
+  public static func postgres(url: String, site: String, create: Bool = true) throws(DeliveryError) -> Queue?
+  {
+    let connection = try PostgresConnection(url: url, subject: "state", failure: DeliveryError.init(queue:))
+    if create {
+      try connection.transaction { () throws(DeliveryError) in try migrate(connection) }
+    } else {
+      let exists = try connection.query("SELECT to_regclass('herald_schema') IS NOT NULL AS present")
+      guard exists.first?.integer("present") == 1 else { return nil }
+      let version = try schemaVersion(connection)
+      guard version <= postgresMigrations.count else { throw newer(version, connection) }
+      guard version == postgresMigrations.count else { return nil }
+    }
+    return Queue(connection: connection, site: site)
+  }
+
+  private init(connection: any SQLConnection<DeliveryError>, site: String) {
+    database = connection
+    self.site = site
+  }
+
+  /// Brings PostgreSQL's schema up to date, one runner at a time.
+  private static func migrate(_ connection: any SQLConnection<DeliveryError>) throws(DeliveryError) {
+    try connection.query("SELECT pg_advisory_xact_lock(?)", [.integer(schemaLock)])
+    try connection.execute("CREATE TABLE IF NOT EXISTS herald_schema (version INTEGER NOT NULL)")
+    let version = try schemaVersion(connection)
+    guard version <= postgresMigrations.count else { throw newer(version, connection) }
+    guard version < postgresMigrations.count else { return }
+    for migration in postgresMigrations.dropFirst(version) { try connection.execute(migration) }
+    try connection.execute("DELETE FROM herald_schema")
+    try connection.query(
+      "INSERT INTO herald_schema (version) VALUES (?)", [.integer(Int64(postgresMigrations.count))])
+  }
+
+  private static func schemaVersion(_ connection: any SQLConnection<DeliveryError>) throws(DeliveryError)
+    -> Int
+  {
+    Int(
+      try connection.query("SELECT max(version) AS version FROM herald_schema").first?.integer("version") ?? 0
+    )
+  }
+
+  private static func newer(_ version: Int, _ connection: any SQLConnection<DeliveryError>) -> DeliveryError {
+    DeliveryError(
+      path: connection.path,
+      "the state was written by a newer Herald (schema \(version)); upgrade Herald to use it")
+  }
+
+  /// A PostgreSQL URL as messages may show it: no password, no options.
+  public static func displayName(_ url: String) -> String {
+    PostgresConnection<DeliveryError>.displayName(url)
+  }
+
+  /// Takes the site's publish lock: one run per site at a time, on any host. The server
+  /// drops it when this queue's connection ends (the run ends, or is killed). PostgreSQL only.
+  public func tryLock() throws(DeliveryError) -> Bool {
+    guard let connection = database as? PostgresConnection<DeliveryError> else { return true }
+    return try connection.tryAdvisoryLock(Self.lockKey(site: site))
+  }
+
+  /// The advisory lock key of a site: 64 bits of FNV-1a over its name.
+  static func lockKey(site: String) -> Int64 {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in site.utf8 {
+      hash ^= UInt64(byte)
+      hash = hash &* 0x100_0000_01b3
+    }
+    return Int64(bitPattern: hash)
   }
 
   /// Opens an existing queue without changing it (`--dry-run`, `queue list`); nil when none.
@@ -179,6 +337,15 @@ public final class Queue {
     guard version <= Self.migrations.count else {
       throw DeliveryError(path: database.path, "the queue was written by a newer Herald (schema \(version))")
     }
+    // A queue from before `site` columns, read without changing it (a dry run right after an
+    // upgrade): views in the connection's own temporary schema give its tables the column.
+    if version < 5 {
+      try database.execute(
+        """
+        CREATE TEMP VIEW jobs AS SELECT '' AS site, * FROM main.jobs;
+        CREATE TEMP VIEW accounts AS SELECT '' AS site, * FROM main.accounts;
+        """)
+    }
   }
 
   private func currentVersion() throws(DeliveryError) -> Int {
@@ -225,8 +392,8 @@ public final class Queue {
   /// Whether a job for this post, network and account was ever queued.
   public func contains(postID: String, network: Network, account: String) throws(DeliveryError) -> Bool {
     !(try database.query(
-      "SELECT 1 FROM jobs WHERE post_id = ? AND network = ? AND account = ?",
-      [.text(postID), .text(network.rawValue), .text(account)]
+      "SELECT 1 FROM jobs WHERE site = ? AND post_id = ? AND network = ? AND account = ?",
+      [.text(site), .text(postID), .text(network.rawValue), .text(account)]
     ).isEmpty)
   }
 
@@ -244,16 +411,18 @@ public final class Queue {
       }
       try database.query(
         """
-        INSERT OR IGNORE INTO jobs (post_id, post_path, network, account, payload, idempotency_key,
+        INSERT INTO jobs (site, post_id, post_path, network, account, payload, idempotency_key,
           state, due_at, post_due_at, last_error, created_at, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (site, post_id, network, account) DO NOTHING
         """,
         [
-          .text(job.postID), .text(job.postPath), .text(job.network.rawValue), .text(job.account),
+          .text(site), .text(job.postID), .text(job.postPath), .text(job.network.rawValue),
+          .text(job.account),
           .text(try Self.encode(payload)), .text(UUID().uuidString.lowercased()),
           .text(job.compositionError == nil ? "queued" : "failed"),
           .real(job.dueAt.timeIntervalSince1970), .real(job.dueAt.timeIntervalSince1970),
-          job.compositionError.map(SQLiteValue.text) ?? .null,
+          job.compositionError.map(SQLValue.text) ?? SQLValue.null,
           .real(now.timeIntervalSince1970), .real(now.timeIntervalSince1970),
         ])
       return database.changes > 0
@@ -264,13 +433,17 @@ public final class Queue {
   /// microseconds of `now`, or one more than the last key's when the clock has not moved on
   /// (or went back), so no two jobs ever share a key and `putRecord` never replaces a post.
   private func nextRecordKey(now: Date, clockID: UInt64) throws(DeliveryError) -> String {
-    let last = try database.query("SELECT value FROM meta WHERE key = 'record_key_clock'").first?.real(
-      "value")
     let wanted = (now.timeIntervalSince1970 * 1_000_000).rounded(.down)
-    let micros = max(wanted, (last ?? -1) + 1)
-    try database.query(
-      "INSERT INTO meta (key, value) VALUES ('record_key_clock', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-      [.real(micros)])
+    // One statement, so two writers never both read the same last value.
+    let micros =
+      try database.query(
+        """
+        INSERT INTO meta (site, key, value) VALUES (?, 'record_key_clock', ?)
+        ON CONFLICT (site, key) DO UPDATE SET value = \(database.dialect.greatest)(meta.value + 1, excluded.value)
+        RETURNING value
+        """,
+        [.text(site), .real(wanted)]
+      ).first?.real("value") ?? wanted
     return RecordKey.tid(microseconds: UInt64(max(0, micros)), clockID: clockID)
   }
 
@@ -290,7 +463,9 @@ public final class Queue {
     skipping: Set<String>
   ) throws(DeliveryError) -> Job? {
     try database.transaction { () throws(DeliveryError) -> Job? in
-      let due = try jobs(where: "state = 'queued' AND due_at <= ?", [.real(now.timeIntervalSince1970)])
+      let due = try jobs(
+        where: "state = 'queued' AND due_at <= ?", [.real(now.timeIntervalSince1970)],
+        suffix: database.dialect.claimingRows)
       for job in due where !skipping.contains(Self.accountKey(job)) {
         let limits = try accountState(network: job.network, account: job.account)
         guard
@@ -300,8 +475,9 @@ public final class Queue {
             minInterval: minInterval)
         else { continue }
         try database.query(
-          "UPDATE jobs SET state = 'sending', attempts = attempts + 1, updated_at = ? WHERE id = ? AND state = 'queued'",
-          [.real(now.timeIntervalSince1970), .integer(job.id)])
+          "UPDATE jobs SET state = 'sending', attempts = attempts + 1, updated_at = ? WHERE site = ? AND id = ? AND state = 'queued'",
+          [.real(now.timeIntervalSince1970), .text(site), .integer(job.id)])
+        guard database.changes == 1 else { continue }
         var claimed = job
         claimed.state = .sending
         claimed.attempts += 1
@@ -358,12 +534,8 @@ public final class Queue {
       let expired = try jobs(where: "state = 'queued' AND post_due_at < ?", [.real(cutoff)])
       for job in expired {
         try database.query(
-          "UPDATE jobs SET state = 'withdrawn', last_error = ?, updated_at = ? WHERE id = ? AND state = 'queued'",
-          [
-            .text(reason),
-            .real(now.timeIntervalSince1970),
-            .integer(job.id),
-          ])
+          "UPDATE jobs SET state = 'withdrawn', last_error = ?, updated_at = ? WHERE site = ? AND id = ? AND state = 'queued'",
+          [.text(reason), .real(now.timeIntervalSince1970), .text(site), .integer(job.id)])
       }
       return expired
     }
@@ -372,15 +544,15 @@ public final class Queue {
   /// Hands back a claimed job that was not tried after all, as it was before.
   public func unclaim(_ id: Int64, now: Date) throws(DeliveryError) {
     try database.query(
-      "UPDATE jobs SET state = 'queued', attempts = attempts - 1, updated_at = ? WHERE id = ? AND state = 'sending'",
-      [.real(now.timeIntervalSince1970), .integer(id)])
+      "UPDATE jobs SET state = 'queued', attempts = attempts - 1, updated_at = ? WHERE site = ? AND id = ? AND state = 'sending'",
+      [.real(now.timeIntervalSince1970), .text(site), .integer(id)])
   }
 
   /// Counts another attempt at a job a crash left under way.
   public func markAttempt(_ id: Int64, now: Date) throws(DeliveryError) {
     try database.query(
-      "UPDATE jobs SET attempts = attempts + 1, updated_at = ? WHERE id = ?",
-      [.real(now.timeIntervalSince1970), .integer(id)])
+      "UPDATE jobs SET attempts = attempts + 1, updated_at = ? WHERE site = ? AND id = ?",
+      [.real(now.timeIntervalSince1970), .text(site), .integer(id)])
   }
 
   /// Records that the network has the post.
@@ -389,18 +561,19 @@ public final class Queue {
       try database.query(
         """
         UPDATE jobs SET state = 'sent', remote_id = ?, remote_url = ?, last_error = NULL, sent_at = ?, updated_at = ?
-        WHERE id = ?
+        WHERE site = ? AND id = ?
         """,
         [
-          remoteID.map(SQLiteValue.text) ?? .null, url.map(SQLiteValue.text) ?? .null,
-          .real(now.timeIntervalSince1970), .real(now.timeIntervalSince1970), .integer(id),
+          remoteID.map(SQLValue.text) ?? .null, url.map(SQLValue.text) ?? .null,
+          .real(now.timeIntervalSince1970), .real(now.timeIntervalSince1970), .text(site), .integer(id),
         ])
       try database.query(
         """
-        INSERT INTO accounts (network, account, last_sent_at) SELECT network, account, ? FROM jobs WHERE id = ?
-        ON CONFLICT (network, account) DO UPDATE SET last_sent_at = excluded.last_sent_at
+        INSERT INTO accounts (site, network, account, last_sent_at)
+        SELECT site, network, account, ? FROM jobs WHERE site = ? AND id = ?
+        ON CONFLICT (site, network, account) DO UPDATE SET last_sent_at = excluded.last_sent_at
         """,
-        [.real(now.timeIntervalSince1970), .integer(id)])
+        [.real(now.timeIntervalSince1970), .text(site), .integer(id)])
     }
   }
 
@@ -413,12 +586,12 @@ public final class Queue {
     try database.query(
       """
       UPDATE jobs SET state = 'queued', last_error = ?, due_at = ?, failing_since = COALESCE(failing_since, ?),
-        maybe_delivered = maybe_delivered OR ?, updated_at = ? WHERE id = ?
+        maybe_delivered = CASE WHEN ? = 1 THEN 1 ELSE maybe_delivered END, updated_at = ? WHERE site = ? AND id = ?
       """,
       [
         .text(error), .real(dueAt.timeIntervalSince1970),
         failingSince.map { .real($0.timeIntervalSince1970) } ?? .null,
-        .integer(mayHaveReachedServer ? 1 : 0), .real(now.timeIntervalSince1970), .integer(id),
+        .integer(mayHaveReachedServer ? 1 : 0), .real(now.timeIntervalSince1970), .text(site), .integer(id),
       ])
   }
 
@@ -426,20 +599,21 @@ public final class Queue {
   /// crash after this resumes at the next step, never repeating this one.
   public func recordProgress(_ id: Int64, _ progress: String, now: Date) throws(DeliveryError) {
     try database.query(
-      "UPDATE jobs SET progress = ?, updated_at = ? WHERE id = ? AND state = 'sending'",
-      [.text(progress), .real(now.timeIntervalSince1970), .integer(id)])
+      "UPDATE jobs SET progress = ?, updated_at = ? WHERE site = ? AND id = ? AND state = 'sending'",
+      [.text(progress), .real(now.timeIntervalSince1970), .text(site), .integer(id)])
   }
 
   /// Marks a claimed job as possibly delivered: its request is about to go out again as it is.
   public func markMaybeDelivered(_ id: Int64) throws(DeliveryError) {
-    try database.query("UPDATE jobs SET maybe_delivered = 1 WHERE id = ?", [.integer(id)])
+    try database.query(
+      "UPDATE jobs SET maybe_delivered = 1 WHERE site = ? AND id = ?", [.text(site), .integer(id)])
   }
 
   /// Records a failure for good, with the server's message.
   public func markFailed(_ id: Int64, error: String, now: Date) throws(DeliveryError) {
     try database.query(
-      "UPDATE jobs SET state = 'failed', last_error = ?, updated_at = ? WHERE id = ?",
-      [.text(error), .real(now.timeIntervalSince1970), .integer(id)])
+      "UPDATE jobs SET state = 'failed', last_error = ?, updated_at = ? WHERE site = ? AND id = ?",
+      [.text(error), .real(now.timeIntervalSince1970), .text(site), .integer(id)])
   }
 
   /// Remembers that `account` refused to log in with the credentials whose fingerprint is
@@ -449,11 +623,14 @@ public final class Queue {
   ) throws(DeliveryError) {
     try database.query(
       """
-      INSERT INTO accounts (network, account, login_refused_at, login_fingerprint) VALUES (?, ?, ?, ?)
-      ON CONFLICT (network, account) DO UPDATE SET login_refused_at = excluded.login_refused_at,
+      INSERT INTO accounts (site, network, account, login_refused_at, login_fingerprint) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (site, network, account) DO UPDATE SET login_refused_at = excluded.login_refused_at,
         login_fingerprint = excluded.login_fingerprint
       """,
-      [.text(network.rawValue), .text(account), .real(date.timeIntervalSince1970), .text(fingerprint)])
+      [
+        .text(site), .text(network.rawValue), .text(account), .real(date.timeIntervalSince1970),
+        .text(fingerprint),
+      ])
   }
 
   /// When `account` last refused a login, and the fingerprint of the credentials it refused.
@@ -461,8 +638,8 @@ public final class Queue {
     at: Date, fingerprint: String
   )? {
     let row = try database.query(
-      "SELECT login_refused_at, login_fingerprint FROM accounts WHERE network = ? AND account = ?",
-      [.text(network.rawValue), .text(account)]
+      "SELECT login_refused_at, login_fingerprint FROM accounts WHERE site = ? AND network = ? AND account = ?",
+      [.text(site), .text(network.rawValue), .text(account)]
     ).first
     guard let at = row?.real("login_refused_at"), let fingerprint = row?.text("login_fingerprint") else {
       return nil
@@ -473,18 +650,18 @@ public final class Queue {
   /// Forgets a refused login (the account logged in again).
   public func clearLoginRefusal(network: Network, account: String) throws(DeliveryError) {
     try database.query(
-      "UPDATE accounts SET login_refused_at = NULL, login_fingerprint = NULL WHERE network = ? AND account = ?",
-      [.text(network.rawValue), .text(account)])
+      "UPDATE accounts SET login_refused_at = NULL, login_fingerprint = NULL WHERE site = ? AND network = ? AND account = ?",
+      [.text(site), .text(network.rawValue), .text(account)])
   }
 
   /// Stops an account until `until` (a rate limit).
   public func block(network: Network, account: String, until: Date) throws(DeliveryError) {
     try database.query(
       """
-      INSERT INTO accounts (network, account, blocked_until) VALUES (?, ?, ?)
-      ON CONFLICT (network, account) DO UPDATE SET blocked_until = excluded.blocked_until
+      INSERT INTO accounts (site, network, account, blocked_until) VALUES (?, ?, ?, ?)
+      ON CONFLICT (site, network, account) DO UPDATE SET blocked_until = excluded.blocked_until
       """,
-      [.text(network.rawValue), .text(account), .real(until.timeIntervalSince1970)])
+      [.text(site), .text(network.rawValue), .text(account), .real(until.timeIntervalSince1970)])
   }
 
   /// When an account last posted, and until when it is blocked.
@@ -492,8 +669,8 @@ public final class Queue {
     lastSentAt: Date?, blockedUntil: Date?
   ) {
     let row = try database.query(
-      "SELECT last_sent_at, blocked_until FROM accounts WHERE network = ? AND account = ?",
-      [.text(network.rawValue), .text(account)]
+      "SELECT last_sent_at, blocked_until FROM accounts WHERE site = ? AND network = ? AND account = ?",
+      [.text(site), .text(network.rawValue), .text(account)]
     ).first
     return (
       row?.real("last_sent_at").map(Date.init(timeIntervalSince1970:)),
@@ -505,7 +682,7 @@ public final class Queue {
 
   /// Every job, newest first.
   public func all() throws(DeliveryError) -> [Job] {
-    try jobs(where: "1", order: "created_at DESC, id DESC")
+    try jobs(where: "TRUE", order: "created_at DESC, id DESC")
   }
 
   /// The job with this id.
@@ -522,9 +699,9 @@ public final class Queue {
       try database.query(
         """
         UPDATE jobs SET state = 'queued', due_at = ?, failing_since = NULL, recheck = 1, updated_at = ?
-        WHERE id = ? AND state IN ('failed', 'cancelled', 'queued', 'withdrawn')
+        WHERE site = ? AND id = ? AND state IN ('failed', 'cancelled', 'queued', 'withdrawn')
         """,
-        [.real(now.timeIntervalSince1970), .real(now.timeIntervalSince1970), .integer(id)])
+        [.real(now.timeIntervalSince1970), .real(now.timeIntervalSince1970), .text(site), .integer(id)])
     }
   }
 
@@ -532,8 +709,8 @@ public final class Queue {
   public func cancel(_ id: Int64, now: Date) throws(DeliveryError) -> Job {
     try change(id) { () throws(DeliveryError) in
       try database.query(
-        "UPDATE jobs SET state = 'cancelled', updated_at = ? WHERE id = ? AND state IN ('queued', 'failed', 'withdrawn')",
-        [.real(now.timeIntervalSince1970), .integer(id)])
+        "UPDATE jobs SET state = 'cancelled', updated_at = ? WHERE site = ? AND id = ? AND state IN ('queued', 'failed', 'withdrawn')",
+        [.real(now.timeIntervalSince1970), .text(site), .integer(id)])
     }
   }
 
@@ -551,7 +728,7 @@ public final class Queue {
 
   /// Whether `queue retry` left a job to be checked against its post before it is sent.
   public func needsRecheck() throws(DeliveryError) -> Bool {
-    !(try database.query("SELECT 1 FROM jobs WHERE recheck = 1 LIMIT 1").isEmpty)
+    !(try database.query("SELECT 1 FROM jobs WHERE site = ? AND recheck = 1 LIMIT 1", [.text(site)]).isEmpty)
   }
 
   /// Writes what following the blog decided for each job (state, reason, payload, due
@@ -564,16 +741,16 @@ public final class Queue {
           """
           UPDATE jobs SET state = ?, last_error = ?, payload = ?, progress = ?, due_at = ?, post_due_at = ?,
             recheck = 0, updated_at = ?
-          WHERE id = ? AND state = ?
+          WHERE site = ? AND id = ? AND state = ?
           """,
           [
-            .text(after.state.rawValue), after.lastError.map(SQLiteValue.text) ?? .null,
-            .text(try Self.encode(after.payload)), after.progress.map(SQLiteValue.text) ?? .null,
+            .text(after.state.rawValue), after.lastError.map(SQLValue.text) ?? .null,
+            .text(try Self.encode(after.payload)), after.progress.map(SQLValue.text) ?? .null,
             .real(after.dueAt.timeIntervalSince1970), .real(after.postDueAt.timeIntervalSince1970),
-            .real(now.timeIntervalSince1970), .integer(before.id), .text(before.state.rawValue),
+            .real(now.timeIntervalSince1970), .text(site), .integer(before.id), .text(before.state.rawValue),
           ])
       }
-      try database.query("UPDATE jobs SET recheck = 0 WHERE recheck = 1")
+      try database.query("UPDATE jobs SET recheck = 0 WHERE site = ? AND recheck = 1", [.text(site)])
     }
   }
 
@@ -591,17 +768,109 @@ public final class Queue {
     }
   }
 
-  // MARK: - Rows
+  /// What tells this queue from one made anew in its place: for PostgreSQL, the server, the
+  /// database, the site and the `jobs` table's own id (a table dropped and made again is a
+  /// new queue).
+  public func identity() throws(DeliveryError) -> String {
+    let row = try database.query("SELECT 'jobs'::regclass::oid::bigint AS table_id").first
+    return "\(database.path) \(site) \(row?.integer("table_id") ?? 0)"
+  }
 
-  private func jobs(
-    where condition: String, _ bindings: [SQLiteValue] = [], order: String = "due_at, id"
-  ) throws(DeliveryError) -> [Job] {
-    try database.query("SELECT * FROM jobs WHERE \(condition) ORDER BY \(order)", bindings).map {
-      row throws(DeliveryError) in try job(from: row)
+  // MARK: - Documents (PostgreSQL)
+
+  /// A document kept in the state (an entry-id list, a Bluesky session); nil when none.
+  public func document(_ name: String) throws(DeliveryError) -> Data? {
+    try database.query(
+      "SELECT content FROM documents WHERE site = ? AND name = ?", [.text(site), .text(name)]
+    ).first?.text("content").map { Data($0.utf8) }
+  }
+
+  /// Keeps `data` (UTF-8 text) as the document `name`, replacing what was there.
+  public func keep(_ data: Data, document name: String, now: Date = Date()) throws(DeliveryError) {
+    try database.query(
+      """
+      INSERT INTO documents (site, name, content, updated_at) VALUES (?, ?, ?, ?)
+      ON CONFLICT (site, name) DO UPDATE SET content = excluded.content, updated_at = excluded.updated_at
+      """,
+      [
+        .text(site), .text(name), .text(String(decoding: data, as: UTF8.self)),
+        .real(now.timeIntervalSince1970),
+      ])
+  }
+
+  /// The names of the documents kept for this site.
+  public func documentNames() throws(DeliveryError) -> [String] {
+    try database.query("SELECT name FROM documents WHERE site = ? ORDER BY name", [.text(site)]).compactMap {
+      $0.text("name")
     }
   }
 
-  private func job(from row: SQLiteRow) throws(DeliveryError) -> Job {
+  // MARK: - Copying (`herald state migrate`)
+
+  /// The tables a copy of the state carries, in the order they are written.
+  private static let copiedTables = ["jobs", "accounts", "meta"]
+
+  /// Every row this site has, table by table, as they are: what `herald state migrate` copies.
+  public func snapshot() throws(DeliveryError) -> QueueSnapshot {
+    var snapshot = QueueSnapshot()
+    for table in Self.copiedTables {
+      snapshot.tables[table] = try database.query(
+        "SELECT * FROM \(table) WHERE site = ?\(table == "jobs" ? " ORDER BY id" : "")", [.text(site)])
+    }
+    return snapshot
+  }
+
+  /// How many rows this site has in each table.
+  public func counts() throws(DeliveryError) -> [String: Int] {
+    var counts: [String: Int] = [:]
+    for table in Self.copiedTables {
+      counts[table] = Int(
+        try database.query("SELECT count(*) AS rows FROM \(table) WHERE site = ?", [.text(site)]).first?
+          .integer(
+            "rows") ?? 0)
+    }
+    return counts
+  }
+
+  /// Writes `snapshot` into this queue, which must hold nothing for its site yet; job ids are
+  /// kept, so `herald queue` names the same jobs after the move. One transaction: all or none.
+  public func restore(_ snapshot: QueueSnapshot) throws(DeliveryError) {
+    try database.transaction { () throws(DeliveryError) in
+      guard try counts().values.allSatisfy({ $0 == 0 }) else {
+        throw DeliveryError(
+          path: database.path,
+          "already holds a state for this site; nothing was copied (start from an empty one)")
+      }
+      for table in Self.copiedTables {
+        for row in snapshot.tables[table] ?? [] {
+          var values = row.values
+          values["site"] = .text(site)
+          let columns = values.keys.sorted()
+          try database.query(
+            "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))",
+            columns.map { values[$0] ?? .null })
+        }
+      }
+      // Jobs added later must not reuse a copied id.
+      if database.dialect == .postgresql {
+        try database.query(
+          "SELECT setval(pg_get_serial_sequence('jobs', 'id'), GREATEST((SELECT max(id) FROM jobs), 1))")
+      }
+    }
+  }
+
+  // MARK: - Rows
+
+  private func jobs(
+    where condition: String, _ bindings: [SQLValue] = [], order: String = "due_at, id", suffix: String = ""
+  ) throws(DeliveryError) -> [Job] {
+    try database.query(
+      "SELECT * FROM jobs WHERE site = ? AND (\(condition)) ORDER BY \(order)\(suffix)",
+      [.text(site)] + bindings
+    ).map { row throws(DeliveryError) in try job(from: row) }
+  }
+
+  private func job(from row: SQLRow) throws(DeliveryError) -> Job {
     guard let id = row.integer("id"), let payloadText = row.text("payload"),
       let payload = try? JSONDecoder().decode(Payload.self, from: Data(payloadText.utf8)),
       let state = row.text("state").flatMap(Job.State.init(rawValue:)),
@@ -632,4 +901,12 @@ public final class Queue {
     guard let data = try? encoder.encode(payload) else { throw DeliveryError("cannot encode a payload") }
     return String(decoding: data, as: UTF8.self)
   }
+}
+
+/// A site's queue rows, as `herald state migrate` carries them from one engine to the other.
+public struct QueueSnapshot: Sendable {
+  fileprivate var tables: [String: [SQLRow]] = [:]
+
+  /// How many rows each table holds.
+  public var counts: [String: Int] { tables.mapValues(\.count) }
 }

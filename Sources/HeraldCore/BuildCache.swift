@@ -2,6 +2,7 @@ internal import Feeds
 internal import Foundation
 internal import Logging
 internal import Posts
+internal import SQL
 internal import SQLite
 
 #if canImport(Glibc)
@@ -23,7 +24,7 @@ final class BuildCache {
   /// Bumped when the tables change; a cache of another version is emptied.
   static let schemaVersion = 2
 
-  private let database: Database<SQLiteFailure>
+  private let database: Database<SQLFailure>
   /// The reader settings and Herald version the remembered posts were read with.
   private let settings: String
 
@@ -44,7 +45,7 @@ final class BuildCache {
   /// skipped rather than tried and refused.
   private let readOnly: Bool
 
-  private init(database: Database<SQLiteFailure>, settings: String, readOnly: Bool) {
+  private init(database: Database<SQLFailure>, settings: String, readOnly: Bool) {
     self.database = database
     self.readOnly = readOnly
     self.settings = settings
@@ -103,7 +104,7 @@ final class BuildCache {
           """)
       }
     } else if version != Int64(schemaVersion) {
-      throw SQLiteFailure(
+      throw SQLFailure(
         path: displayPath, subject: "build cache", kind: .other,
         message: "it is from another version of Herald")
     }
@@ -134,7 +135,7 @@ final class BuildCache {
     guard !readOnly else { return }
     let gone = previous.keys.filter { !keeping.contains($0) }
     guard !posts.isEmpty || !gone.isEmpty else { return }
-    try? database.transaction { () throws(SQLiteFailure) in
+    try? database.transaction { () throws(SQLFailure) in
       for path in gone { try database.query("DELETE FROM posts WHERE path = ?", [.text(path)]) }
       for (path, post) in posts {
         try database.query(
@@ -167,7 +168,7 @@ final class BuildCache {
     outputs: [String: RememberedOutput], keeping: Set<String>, previous: [String: RememberedOutput]
   ) {
     guard !readOnly else { return }
-    try? database.transaction { () throws(SQLiteFailure) in
+    try? database.transaction { () throws(SQLFailure) in
       for path in previous.keys where !keeping.contains(path) {
         try database.query("DELETE FROM outputs WHERE path = ?", [.text(path)])
       }
@@ -203,7 +204,7 @@ final class BuildCache {
 
   // MARK: - Signatures
 
-  private static func values(_ signature: FileSignature) -> [SQLiteValue] {
+  private static func values(_ signature: FileSignature) -> [SQLValue] {
     [
       .integer(Int64(bitPattern: signature.device)), .integer(Int64(bitPattern: signature.inode)),
       .integer(signature.size), .integer(signature.modified), .integer(signature.changed),

@@ -1,8 +1,9 @@
-public import Feeds
+internal import Delivery
+internal import Feeds
 internal import Foundation
 public import Posts
 
-/// The ids posts were first published with, kept in the state folder so a published
+/// The ids posts were first published with, kept in the state so a published
 /// entry's id never changes on its own (say, when its `seo.url` is edited).
 public struct EntryIDRegistry: Sendable, Equatable {
   /// Entry ids by the post's path below the posts folder.
@@ -10,7 +11,7 @@ public struct EntryIDRegistry: Sendable, Equatable {
   /// How many posts the last build published: the shrink guard's measure.
   public private(set) var lastPublishedCount: Int?
 
-  /// The file, below the state folder.
+  /// The document's name in the state (a file in the state folder).
   public static let fileName = "entry-ids.json"
 
   private struct File: Codable {
@@ -22,15 +23,22 @@ public struct EntryIDRegistry: Sendable, Equatable {
   /// An empty registry.
   public init() { ids = [:] }
 
-  /// Reads the registry from `folder`; a missing file is an empty registry, an unreadable
-  /// one is reported as a warning and treated as empty (ids then come from permalinks).
-  public static func load(from folder: HeraldConfiguration.Folder, warnings: inout [Diagnostic]) -> Self {
-    let url = folder.url.appendingPathComponent(fileName)
-    guard let data = try? Data(contentsOf: url) else { return Self() }
+  /// Reads the registry from the state; a missing document is an empty registry, an
+  /// unreadable one is reported as a warning and treated as empty (ids then come from
+  /// permalinks). A database that cannot be reached is an error: the run stops rather than
+  /// give published entries new ids.
+  static func load(from documents: KeptDocuments, warnings: inout [Diagnostic]) throws(Diagnostic) -> Self {
+    let data: Data?
+    do {
+      data = try documents.read(fileName)
+    } catch {
+      throw Diagnostic(.error, path: error.path ?? documents.displayPath(fileName), error.message)
+    }
+    guard let data else { return Self() }
     guard let file = try? JSONDecoder().decode(File.self, from: data) else {
       warnings.append(
         Diagnostic(
-          .warning, path: folder.displayPath + "/" + fileName,
+          .warning, path: documents.displayPath(fileName),
           "cannot read the remembered entry ids; ids come from permalinks this time"))
       return Self()
     }
@@ -46,18 +54,20 @@ public struct EntryIDRegistry: Sendable, Equatable {
     lastPublishedCount = posts.count
   }
 
-  /// Writes the registry into `folder` atomically.
-  public func save(to folder: HeraldConfiguration.Folder) throws(FeedsError) {
+  /// Writes the registry into the state (a file replaced atomically, or a row).
+  func save(to documents: KeptDocuments) throws(FeedsError) {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     let data: Data
     do {
       data = try encoder.encode(File(ids: ids, published: lastPublishedCount))
     } catch {
-      throw FeedsError(path: folder.displayPath, "cannot encode the entry ids")
+      throw FeedsError(path: documents.displayPath(Self.fileName), "cannot encode the entry ids")
     }
-    try FeedOutput.replace(
-      folder.url.appendingPathComponent(Self.fileName), with: data,
-      displayPath: folder.displayPath + "/" + Self.fileName)
+    do {
+      try documents.write(data, name: Self.fileName)
+    } catch {
+      throw FeedsError(path: error.path ?? documents.displayPath(Self.fileName), error.message)
+    }
   }
 }

@@ -1,3 +1,4 @@
+internal import Delivery
 public import Foundation
 public import Posts
 internal import Social
@@ -12,8 +13,13 @@ public struct HeraldConfiguration: Sendable {
   public var posts: Folder
   /// Where the feeds are written (`output`).
   public var output: Folder
-  /// Where the queue and caches live (`state`).
+  /// Where the queue and caches live (`state`). With a PostgreSQL state (`sharedState`), the
+  /// caches only: the build cache and picture variants, which a fresh container rebuilds.
   public var state: Folder
+  /// The PostgreSQL URL that holds the queue, entry ids and sessions (`state:
+  /// postgresql://…`, or `$HERALD_STATE_URL`); nil for the SQLite state in `state`. It may
+  /// hold a password: never print it (`stateDisplayName` is what messages show).
+  public var sharedState: String?
   /// What to do with `hidePost` posts (`hidden_posts`).
   public var hiddenPosts: HiddenPostsPolicy
   /// Where `output` is served; self links point here (`feeds.url`), ending in `/`.
@@ -137,6 +143,14 @@ extension HeraldConfiguration {
     }
     var configuration = try parse(text, path: path, strict: strict, warnings: &warnings)
     configuration.sourceDigest = PostReader.digest(data)
+    if let url = ProcessInfo.processInfo.environment["HERALD_STATE_URL"], !url.isEmpty {
+      guard isPostgresURL(url) else {
+        throw Diagnostic(
+          .error, path: "HERALD_STATE_URL",
+          "must be a postgresql:// URL (for a folder, set 'state' in \(path))")
+      }
+      configuration.sharedState = url
+    }
     return configuration
   }
 
@@ -178,11 +192,22 @@ extension HeraldConfiguration {
       site: site,
       posts: try folder(root, "posts", default: "posts", relativeTo: directory),
       output: try folder(root, "output", default: "public", relativeTo: directory),
-      state: try folder(root, "state", default: "state", relativeTo: directory),
+      state: try folder(
+        root, "state", default: "state", relativeTo: directory,
+        unless: { Self.isPostgresURL($0) ? "state" : nil }),
       hiddenPosts: hiddenPosts,
       feedsURL: feedsURL.hasSuffix("/") ? feedsURL : feedsURL + "/",
       feedLimit: limit,
       social: try readSocial(try root.mapping("social"), site: site, path: path))
+    if let state = try root.string("state"), isPostgresURL(state) {
+      configuration.sharedState = state
+      if holdsPassword(state) {
+        warnings.append(
+          Diagnostic(
+            .warning, path: path, line: root.line(of: "state"),
+            "'state' holds a password: keep it out of herald.yml with $HERALD_STATE_URL or ~/.pgpass"))
+      }
+    }
     if try siteFields.string("static") != nil {
       let staticFolder = try folder(siteFields, "static", default: "", relativeTo: directory)
       configuration.staticFolder = staticFolder
@@ -417,10 +442,34 @@ extension HeraldConfiguration {
     return url
   }
 
+  /// Whether `text` names a PostgreSQL database rather than a folder.
+  public static func isPostgresURL(_ text: String) -> Bool {
+    text.hasPrefix("postgresql://") || text.hasPrefix("postgres://")
+  }
+
+  /// Whether a PostgreSQL URL spells out a password (`user:secret@`, `password=`).
+  static func holdsPassword(_ url: String) -> Bool {
+    guard let start = url.range(of: "://")?.upperBound else { return false }
+    let rest = url[start...]
+    let authority = rest.prefix { $0 != "/" && $0 != "?" }
+    let userInfo = authority.range(of: "@", options: .backwards).map { authority[..<$0.lowerBound] }
+    return userInfo?.contains(":") == true || rest.contains("password=")
+  }
+
+  /// What messages show of the state: the folder, or the database without its password.
+  public var stateDisplayName: String {
+    sharedState.map { Queue.displayName($0) } ?? state.displayPath
+  }
+
+  /// The name a site's rows carry in a shared PostgreSQL state: its home page.
+  public var stateSite: String { homeURL }
+
   private static func folder(
-    _ root: YAMLMapping, _ key: String, default name: String, relativeTo directory: String
+    _ root: YAMLMapping, _ key: String, default name: String, relativeTo directory: String,
+    unless replacement: (String) -> String? = { _ in nil }
   ) throws(Diagnostic) -> Folder {
-    let value = try root.string(key) ?? name
+    let given = try root.string(key)
+    let value = given.flatMap(replacement) ?? given ?? name
     let path = value.hasPrefix("/") || directory.isEmpty ? value : directory + "/" + value
     return Folder(url: URL(fileURLWithPath: path).standardizedFileURL, displayPath: path)
   }

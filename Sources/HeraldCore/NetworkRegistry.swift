@@ -87,7 +87,7 @@ public enum NetworkRegistry {
       let service = key("URL") ?? "https://bsky.social"
       return BlueskyClient(
         service: service, handle: key("HANDLE")!, appPassword: key("APP_PASSWORD")!,
-        stateFolder: context.configuration.state.url,
+        documents: context.configuration.documents,
         fingerprint: fingerprint("bluesky login", service, key("HANDLE")!, key("APP_PASSWORD")!),
         name: context.name, keyPrefix: context.prefix)
     },

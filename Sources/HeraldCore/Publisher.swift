@@ -124,7 +124,7 @@ public struct Publisher {
       CrashPoint.feedsBuilt.reached()
       let accounts = accounts()
       let clients = accounts.map(\.client)
-      let queue = try Queue(folder: configuration.state.url, displayPath: configuration.state.displayPath)
+      let queue = try configuration.openQueue()
       let changes = reconciler(accounts).review(try queue.unsettled(), posts: workspace.posts)
       try queue.save(changes.map { ($0.before, $0.after) }, now: now)
       for change in changes {
@@ -146,7 +146,7 @@ public struct Publisher {
       CrashPoint.queued.reached()
       if let session {
         session.stamp(
-          "publish", extra: Self.socialInputs(configuration, credentials: credentials, clients: clients),
+          "publish", extra: try Self.socialInputs(configuration, clients: clients, queue: queue),
           workspace: workspace, report: build, until: quietUntil)
       }
       report.delivery = try deliver(queue: queue, clients: clients)
@@ -165,11 +165,13 @@ public struct Publisher {
       let configuration = session.configuration
       let accounts = SocialAccount.configured(configuration, credentials: session.credentials)
       let clients = accounts.map(\.client)
+      // A shared queue is part of what the stamp stands for: it must be open to ask.
+      let shared = configuration.sharedState != nil ? try configuration.openQueue() : nil
       guard
         let stamp = session.reusableStamp(
-          "publish", extra: socialInputs(configuration, credentials: session.credentials, clients: clients))
+          "publish", extra: try socialInputs(configuration, clients: clients, queue: shared))
       else { return nil }
-      let queue = try Queue(folder: configuration.state.url, displayPath: configuration.state.displayPath)
+      let queue = try shared ?? configuration.openQueue()
       // `queue retry` asked for a job to be checked against its post: that needs the posts.
       guard !(try queue.needsRecheck()) else { return nil }
       var report = Report()
@@ -185,14 +187,19 @@ public struct Publisher {
   }
 
   /// What a publish run depends on beyond a build: which accounts posts go to, and which
-  /// queue remembers what was queued (a queue moved aside means a new one).
+  /// queue remembers what was queued (a queue moved aside, or a database made anew, means
+  /// a new one). `queue` is the shared queue, when the state is in PostgreSQL.
   private static func socialInputs(
-    _ configuration: HeraldConfiguration, credentials: Credentials, clients: [any NetworkClient]
-  ) -> [String] {
-    let queue = FileSignature.of(configuration.state.url.appendingPathComponent(Queue.fileName).path)
-    return clients.map { "\($0.network) \($0.account)" } + [
-      queue.map { "\($0.device) \($0.inode)" } ?? "no queue"
-    ]
+    _ configuration: HeraldConfiguration, clients: [any NetworkClient], queue: Queue?
+  ) throws -> [String] {
+    let identity: String
+    if configuration.sharedState != nil {
+      identity = try queue?.identity() ?? "no queue"
+    } else {
+      let file = FileSignature.of(configuration.state.url.appendingPathComponent(Queue.fileName).path)
+      identity = file.map { "\($0.device) \($0.inode)" } ?? "no queue"
+    }
+    return clients.map { "\($0.network) \($0.account)" } + [identity]
   }
 
   /// Sends the queue's due jobs.
@@ -257,8 +264,7 @@ public struct Publisher {
         content: ContentSource(workspace: workspace, published: published).content)
 
       let accounts = accounts()
-      let queue = try Queue.existing(
-        folder: configuration.state.url, displayPath: configuration.state.displayPath)
+      let queue = try configuration.existingQueue()
       let (jobs, changes) = try reviewed(queue: queue, accounts: accounts)
       report.reconciled = changes.map { ($0.after, $0.note) }
       var quietUntil = Double.greatestFiniteMagnitude
@@ -325,8 +331,7 @@ public struct Publisher {
   /// `preview` and `--dry-run` show.
   public func queueAsNextRunSeesIt() throws -> [Job] {
     try HeraldError.translating(configuration) {
-      let queue = try Queue.existing(
-        folder: configuration.state.url, displayPath: configuration.state.displayPath)
+      let queue = try configuration.existingQueue()
       return try reviewed(queue: queue, accounts: accounts()).jobs
     }
   }

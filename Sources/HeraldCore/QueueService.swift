@@ -17,10 +17,30 @@ public struct QueueService {
   /// made one yet.
   public static func open(_ configuration: HeraldConfiguration) throws(HeraldError) -> QueueService? {
     let queue = try translated(configuration) { () throws(DeliveryError) in
-      try Queue.existingWritable(
-        folder: configuration.state.url, displayPath: configuration.state.displayPath)
+      try configuration.existingWritableQueue()
     }
     return queue.map { QueueService(queue: $0, configuration: configuration) }
+  }
+
+  /// Which state is in use, in words for `herald check`, and why it cannot be read (nil when
+  /// it can). Opens it to read only: nothing is created or changed.
+  public static func describeState(_ configuration: HeraldConfiguration) -> (
+    description: String, failure: String?
+  ) {
+    let description =
+      configuration.sharedState == nil
+      ? "SQLite in \(configuration.state.displayPath)"
+      : "PostgreSQL at \(configuration.stateDisplayName), site \(configuration.stateSite) "
+        + "(caches in \(configuration.state.displayPath))"
+    do {
+      guard let queue = try configuration.existingQueue() else {
+        return (description + "; no queue yet", nil)
+      }
+      let jobs = try queue.counts()["jobs"] ?? 0
+      return (description + "; \(jobs) job\(jobs == 1 ? "" : "s") in the queue", nil)
+    } catch {
+      return (description, error.description)
+    }
   }
 
   /// Every job, newest first.

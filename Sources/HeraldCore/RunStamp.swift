@@ -1,3 +1,4 @@
+internal import Delivery
 internal import Feeds
 internal import Foundation
 internal import Posts
@@ -83,12 +84,10 @@ struct RunStamp: Codable {
     extra: [String] = []
   ) -> String {
     var digest = FieldDigest()
-    let registry = FileSignature.of(
-      configuration.state.url.appendingPathComponent(EntryIDRegistry.fileName).path)
     digest.add(
       [
         command, HeraldVersion.current, configuration.sourceDigest, configuration.posts.url.path,
-        configuration.output.url.path, configuration.state.url.path, hub ?? "", describe(registry),
+        configuration.output.url.path, configuration.stateDisplayName, hub ?? "", registry(configuration),
       ] + extra + listing.diagnostics.map(\.description))
     for file in listing.files {
       digest.add(file.relativePath)
@@ -138,6 +137,17 @@ struct RunStamp: Codable {
     return RunStamp(
       fingerprint: fingerprint, validFrom: span.from, validUntil: span.until, outputs: outputs, report: report
     )
+  }
+
+  /// What stands for the remembered entry ids: the file's `stat`, or, in a shared state
+  /// (where another runner may have changed them), their digest.
+  private static func registry(_ configuration: HeraldConfiguration) -> String {
+    guard configuration.sharedState != nil else {
+      return describe(
+        FileSignature.of(configuration.state.url.appendingPathComponent(EntryIDRegistry.fileName).path))
+    }
+    guard let data = try? configuration.documents.read(EntryIDRegistry.fileName) else { return "unread" }
+    return PostReader.digest(data)
   }
 
   private static func describe(_ signature: FileSignature?) -> String {

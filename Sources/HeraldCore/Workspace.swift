@@ -81,7 +81,7 @@ public struct Workspace: Sendable {
 
     let all = results.compactMap { $0 }
     var diagnostics = listing.diagnostics + all.flatMap(\.diagnostics)
-    let registry = EntryIDRegistry.load(from: configuration.state, warnings: &diagnostics)
+    let registry = try EntryIDRegistry.load(from: configuration.documents, warnings: &diagnostics)
     let resolved = PostIdentities.resolve(all.compactMap(\.post), remembered: registry.ids, site: site)
     diagnostics += resolved.diagnostics
     return Workspace(
@@ -244,7 +244,7 @@ public enum FeedBuild {
 
     var registry = workspace.registry
     registry.record(published)
-    if registry != workspace.registry { try registry.save(to: configuration.state) }
+    if registry != workspace.registry { try registry.save(to: configuration.documents) }
 
     let report = BuildReport(
       postCount: workspace.posts.count,

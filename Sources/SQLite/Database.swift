@@ -1,22 +1,23 @@
 internal import CSQLite
 public import Foundation
+public import SQL
 
 /// One SQLite connection, owned here and closed on deinit; nothing outside sees a C type.
 /// The queue and the build cache use it, each with its own error type: `Failure` is made from
-/// an `SQLiteFailure` by the closure the connection was opened with.
-public final class Database<Failure: Error> {
+/// an `SQLFailure` by the closure the connection was opened with.
+public final class Database<Failure: Error>: SQLConnection {
   private let handle: OpaquePointer
   /// The file, as messages name it.
   public let path: String
   /// What the database is, as messages name it: `queue`, `build cache`.
   private let subject: String
-  private let makeFailure: (SQLiteFailure) -> Failure
+  private let makeFailure: (SQLFailure) -> Failure
 
   /// Opens (or creates, unless `readOnly`) the database at `url`; its failures become
   /// `Failure`s through `failure`.
   public init(
     url: URL, displayPath: String, subject: String, readOnly: Bool = false,
-    failure: @escaping (SQLiteFailure) -> Failure
+    failure: @escaping (SQLFailure) -> Failure
   ) throws(Failure) {
     path = displayPath
     self.subject = subject
@@ -29,7 +30,7 @@ public final class Database<Failure: Error> {
       let message = connection.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
       sqlite3_close_v2(connection)
       throw failure(
-        SQLiteFailure(path: displayPath, subject: subject, kind: .cannotOpen, message: message))
+        SQLFailure(path: displayPath, subject: subject, kind: .cannotOpen, message: message))
     }
     handle = connection
     // Another process (a second publish, or `queue retry`) may hold the write lock briefly.
@@ -51,10 +52,10 @@ public final class Database<Failure: Error> {
 
   /// Runs one statement with `bindings`, returning every row.
   @discardableResult
-  public func query(_ sql: String, _ bindings: [SQLiteValue] = []) throws(Failure) -> [SQLiteRow] {
-    var rows: [SQLiteRow] = []
+  public func query(_ sql: String, _ bindings: [SQLValue]) throws(Failure) -> [SQLRow] {
+    var rows: [SQLRow] = []
     try forEachRow(sql, bindings) { columns in
-      var row = SQLiteRow()
+      var row = SQLRow()
       for column in 0..<columns.count { row.values[columns.name(column)] = columns.value(column) }
       rows.append(row)
     }
@@ -64,7 +65,7 @@ public final class Database<Failure: Error> {
   /// Runs one statement with `bindings`, handing each row to `body` as it is read: for
   /// reading many rows without building a dictionary for each.
   public func forEachRow(
-    _ sql: String, _ bindings: [SQLiteValue] = [], _ body: (SQLiteColumns) throws(Failure) -> Void
+    _ sql: String, _ bindings: [SQLValue] = [], _ body: (SQLiteColumns) throws(Failure) -> Void
   ) throws(Failure) {
     var statement: OpaquePointer?
     guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
@@ -96,19 +97,8 @@ public final class Database<Failure: Error> {
     }
   }
 
-  /// Runs `body` in a write transaction that takes the lock at once (`BEGIN IMMEDIATE`), so
-  /// two processes never both read a job as queued and both send it.
-  public func transaction<T>(_ body: () throws(Failure) -> T) throws(Failure) -> T {
-    try execute("BEGIN IMMEDIATE")
-    do {
-      let result = try body()
-      try execute("COMMIT")
-      return result
-    } catch {
-      try? execute("ROLLBACK")
-      throw error
-    }
-  }
+  /// SQLite.
+  public var dialect: SQLDialect { .sqlite }
 
   /// The rowid of the last insert.
   public var lastInsertID: Int64 { sqlite3_last_insert_rowid(handle) }
@@ -116,7 +106,7 @@ public final class Database<Failure: Error> {
   public var changes: Int { Int(sqlite3_changes(handle)) }
 
   private func failure(_ message: String, status: Int32) -> Failure {
-    let kind: SQLiteFailure.Kind =
+    let kind: SQLFailure.Kind =
       switch status & 0xFF {
       case SQLITE_CORRUPT, SQLITE_NOTADB: .damaged
       case SQLITE_BUSY, SQLITE_LOCKED: .locked
@@ -124,7 +114,7 @@ public final class Database<Failure: Error> {
       case SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_PERM: .readOnly
       default: .other
       }
-    return makeFailure(SQLiteFailure(path: path, subject: subject, kind: kind, message: message))
+    return makeFailure(SQLFailure(path: path, subject: subject, kind: kind, message: message))
   }
 }
 
@@ -141,7 +131,7 @@ public struct SQLiteColumns {
   }
 
   /// Column `index` as a value.
-  public func value(_ index: Int) -> SQLiteValue {
+  public func value(_ index: Int) -> SQLValue {
     let column = Int32(index)
     switch sqlite3_column_type(statement, column) {
     case SQLITE_INTEGER: return .integer(sqlite3_column_int64(statement, column))
@@ -167,97 +157,5 @@ public struct SQLiteColumns {
     let count = Int(sqlite3_column_bytes(statement, Int32(index)))
     guard count > 0, let bytes = sqlite3_column_blob(statement, Int32(index)) else { return [] }
     return Array(UnsafeRawBufferPointer(start: bytes, count: count))
-  }
-}
-
-/// A value bound to or read from SQL.
-public enum SQLiteValue: Equatable {
-  /// NULL.
-  case null
-  /// An integer.
-  case integer(Int64)
-  /// A floating-point number.
-  case real(Double)
-  /// UTF-8 text.
-  case text(String)
-  /// Bytes.
-  case blob([UInt8])
-}
-
-/// One result row, by column name.
-public struct SQLiteRow {
-  /// The row's values by column name.
-  public var values: [String: SQLiteValue] = [:]
-
-  /// A text column; nil for NULL or another type.
-  public func text(_ column: String) -> String? {
-    if case .text(let text) = values[column] { return text }
-    return nil
-  }
-
-  /// An integer column (a real one truncated); nil for NULL or text.
-  public func integer(_ column: String) -> Int64? {
-    switch values[column] {
-    case .integer(let number): number
-    case .real(let number): Int64(number)
-    default: nil
-    }
-  }
-
-  /// A number column; nil for NULL or text.
-  public func real(_ column: String) -> Double? {
-    switch values[column] {
-    case .real(let number): number
-    case .integer(let number): Double(number)
-    default: nil
-    }
-  }
-}
-
-/// Why SQLite failed, for the connection's owner to put in its own words.
-public struct SQLiteFailure: Error, Sendable {
-  /// What kind of failure it was.
-  public enum Kind: Sendable {
-    /// The file could not be opened at all.
-    case cannotOpen
-    /// The file is not a database, or a damaged one.
-    case damaged
-    /// Another program holds the lock.
-    case locked
-    /// The disk is full.
-    case diskFull
-    /// The file or its folder cannot be written.
-    case readOnly
-    /// Anything else.
-    case other
-  }
-
-  /// The file, as messages name it.
-  public var path: String
-  /// What the database is (`queue`, `build cache`).
-  public var subject: String
-  /// What kind of failure.
-  public var kind: Kind
-  /// SQLite's own words.
-  public var message: String
-
-  /// A failure of the database at `path`.
-  public init(path: String, subject: String, kind: Kind, message: String) {
-    self.path = path
-    self.subject = subject
-    self.kind = kind
-    self.message = message
-  }
-
-  /// The failure in words a user can act on.
-  public var description: String {
-    switch kind {
-    case .cannotOpen: "cannot open the \(subject): \(message)"
-    case .damaged: "the \(subject) database is damaged (\(message))"
-    case .locked: "the \(subject) database is locked by another program (\(message))"
-    case .diskFull: "the disk is full: the \(subject) could not be written (\(message))"
-    case .readOnly: "the \(subject) database cannot be written (\(message))"
-    case .other: "\(subject) database error: \(message)"
-    }
   }
 }

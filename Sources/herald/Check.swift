@@ -63,6 +63,12 @@ struct Check: ParsableCommand {
         verified[finding.label] = finding
       }
     }
+    let state = QueueService.describeState(configuration)
+    if let failure = state.failure {
+      console.write("\(configuration.stateDisplayName): error: cannot read the state: \(failure)")
+      problems += 1
+    }
+    console.say("State: \(state.description).")
     console.say("")
     console.say(AccountTable.render(table, verified: online ? verified : nil))
     if table.allSatisfy({ !$0.isOn }) {

@@ -22,7 +22,7 @@ struct Herald: ParsableCommand {
       mode 600), the state folder (the queue, caches, the publish lock).
       """,
     version: HeraldVersion.description,
-    subcommands: [Build.self, Check.self, Preview.self, Publish.self, QueueCommand.self])
+    subcommands: [Build.self, Check.self, Preview.self, Publish.self, QueueCommand.self, StateCommand.self])
 
   /// Runs the command line and turns every outcome into SPEC's exit codes, here and nowhere
   /// else: 0 all well, 1 some posts or deliveries failed, 2 usage or configuration, 75 locked.

@@ -26,17 +26,18 @@ struct Publish: ParsableCommand {
     var lock: PublishLock?
     if !dryRun {
       do {
-        lock = try PublishLock(folder: configuration.state)
-      } catch is PublishLock.Held {
+        lock = try PublishLock(configuration)
+      } catch let held as PublishLock.Held {
         // Overlapping cron runs are normal: with --quiet, nothing for cron to mail.
         if options.quiet { throw CommandOutcome.locked }
-        console.write(
-          "\(configuration.state.displayPath)/\(PublishLock.fileName): error: another herald publish is running"
-        )
+        console.write("\(held.path): error: another herald publish is running")
         throw CommandOutcome.locked
+      } catch let error as HeraldError {
+        console.write(error.description)
+        throw CommandOutcome.partialFailure
       } catch {
         console.write(
-          "\(configuration.state.displayPath): error: cannot take the publish lock: \(error.localizedDescription)"
+          "\(configuration.stateDisplayName): error: cannot take the publish lock: \(error.localizedDescription)"
         )
         throw CommandOutcome.usage
       }
