@@ -7,8 +7,9 @@ HERALD = .build/debug/herald
 
 # Debian packages Herald builds against (C libraries) and its tests read feeds with.
 BUILD_PACKAGES = libxml2-dev libcurl4-openssl-dev libcmark-gfm-dev libcmark-gfm-extensions-dev \
-	libsqlite3-dev libvips-dev pkg-config
-TEST_PACKAGES = jing newsboat sqlite3 curl openssl man-db libvips-tools
+	libsqlite3-dev libpq-dev libvips-dev pkg-config
+# postgresql: the tests start their own server (as the `postgres` user) on a free loopback port.
+TEST_PACKAGES = jing newsboat sqlite3 curl openssl man-db libvips-tools postgresql
 # Python test peers: feedparser reads every Atom and RSS feed the tests write, feedparser-rs
 # (the same API, with JSON Feed) every JSON feed; twitter-text-parser and regex (grapheme
 # clusters) are the reference counters social posts are checked against; mastodon-mock is
@@ -61,7 +62,7 @@ BENCH_HUGO_MAX ?= 10000
 SANITIZERS ?= address thread
 SANITIZE_ENV = ASAN_OPTIONS=detect_leaks=0 TSAN_OPTIONS=halt_on_error=0 SWIFT_BACKTRACE=enable=no
 
-.PHONY: all deps test-deps build release run test lint format clean fuzz bench sanitize install
+.PHONY: all deps test-deps build release run test lint format clean fuzz bench bench-delivery sanitize install
 
 all: build
 
@@ -96,10 +97,15 @@ run: build
 	@echo
 	@$(HERALD) check --config $(CONFIG)
 
+# The delivery suites run twice: with the SQLite state, then with every site's state in a
+# PostgreSQL database of their own (HERALD_TEST_STATE=postgresql).
+DELIVERY_SUITES = MastodonDeliveryTests|QueueFollowsBlogTests|BlueskyXDeliveryTests|ThreadsDeliveryTests|PictureDeliveryTests
+
 test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) build --product generate-manual
 	$(SWIFT) test
+	HERALD_TEST_STATE=postgresql $(SWIFT) test --skip-build --filter "$(DELIVERY_SUITES)"
 
 lint:
 	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests
@@ -144,6 +150,12 @@ bench: release
 	$(call install_missing,hugo time)
 	python3 Benchmarks/bench.py --herald $(HERALD_RELEASE) --sizes $(BENCH_SIZES) --hugo-max $(BENCH_HUGO_MAX) \
 		--work .build/bench
+
+# What one runner delivers: jobs per minute to mastodon-mock with the state in SQLite, then in
+# PostgreSQL, then several sites sharing one database (docs/SCALING.md).
+BENCH_JOBS ?= 200
+bench-delivery: release test-deps
+	python3 Benchmarks/delivery.py --herald $(HERALD_RELEASE) --jobs $(BENCH_JOBS) --work .build/bench-delivery
 
 sanitize: test-deps
 	@for s in $(SANITIZERS); do \

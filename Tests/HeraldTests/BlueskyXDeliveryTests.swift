@@ -64,6 +64,8 @@ import Testing
         #expect(data.range(of: Data(secret.utf8)) == nil, "state/\(file) holds a secret")
       }
     }
+    let shared = (try? site.sharedStateDump()) ?? ""
+    for secret in secrets { #expect(!shared.contains(secret), "the PostgreSQL state holds a secret") }
   }
 
   @Test func blueskyGetsOneRecordWithFacetsAndACardAndKeepsItsSession() throws {
@@ -90,10 +92,15 @@ import Testing
         "https://openinfra.org/blog/zuul-12", "#WeAreOpenInfra",
       ])
     #expect(state["logins"] as? Int == 1)
-    let mode =
-      try FileManager.default.attributesOfItem(atPath: site.path("state/bluesky-session.json"))[
-        .posixPermissions] as? Int
-    #expect(mode == 0o600)
+    if TestSite.usesPostgres {
+      #expect(
+        try site.sharedStateDump().contains("bluesky-session.json"), "the session is kept in the database")
+    } else {
+      let mode =
+        try FileManager.default.attributesOfItem(atPath: site.path("state/bluesky-session.json"))[
+          .posixPermissions] as? Int
+      #expect(mode == 0o600)
+    }
 
     // A second post, after the access token expired: refreshed, not a new login.
     sleep(3)

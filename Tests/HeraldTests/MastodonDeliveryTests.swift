@@ -209,16 +209,9 @@ import Testing
     )
     var generator = SystemRandomNumberGenerator()
     for _ in 0..<8 {
-      let process = Process()
-      process.executableURL = URL(fileURLWithPath: TestSite.executable)
-      process.arguments = [
-        "publish", "--config", "herald.yml", "--credentials", "credentials", "--now", "2025-06-07T00:00:00Z",
-        "--quiet",
-      ]
-      process.currentDirectoryURL = site.root
-      process.standardOutput = FileHandle.nullDevice
-      process.standardError = FileHandle.nullDevice
-      try process.run()
+      let process = try site.start([
+        "publish", "--credentials", "credentials", "--now", "2025-06-07T00:00:00Z", "--quiet",
+      ])
       usleep(UInt32.random(in: 50_000...900_000, using: &generator))
       kill(process.processIdentifier, SIGKILL)
       process.waitUntilExit()

@@ -70,6 +70,7 @@ import Testing
       let data = (try? Data(contentsOf: URL(fileURLWithPath: file))) ?? Data()
       #expect(data.range(of: Data(Self.token.utf8)) == nil, "\(file) holds the token")
     }
+    #expect(!(try site.sharedStateDump()).contains(Self.token), "the PostgreSQL state holds the token")
   }
 
   /// Killed after each step: after one clean run, exactly one post per blog post, and a

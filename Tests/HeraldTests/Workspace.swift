@@ -6,6 +6,13 @@ import Testing
 final class TestSite: @unchecked Sendable {
   let folder: TemporaryFolder
   var root: URL { folder.url }
+  /// The PostgreSQL database the site's runs keep their state in (`$HERALD_STATE_URL`), when
+  /// the tests run with `HERALD_TEST_STATE=postgresql` or a test sets it; nil for the SQLite
+  /// state folder.
+  var sharedState: String?
+
+  /// Whether this test process keeps every site's state in PostgreSQL.
+  static let usesPostgres = ProcessInfo.processInfo.environment["HERALD_TEST_STATE"] == "postgresql"
 
   /// The `herald` executable `swift test` built beside the test bundle.
   static let executable: String = {
@@ -17,6 +24,7 @@ final class TestSite: @unchecked Sendable {
 
   init(limit: Int = 20, hiddenPosts: String = "include", extraSite: String = "") throws {
     folder = try TemporaryFolder()
+    sharedState = Self.usesPostgres ? try PostgresServer.shared.makeDatabase() : nil
     try writeConfiguration(limit: limit, hiddenPosts: hiddenPosts, extraSite: extraSite)
     try FileManager.default.createDirectory(
       at: root.appendingPathComponent("posts"), withIntermediateDirectories: true)
@@ -77,10 +85,37 @@ final class TestSite: @unchecked Sendable {
   func herald(_ arguments: [String], environment: [String: String] = [:]) throws -> ProgramResult {
     try Program.run(
       Self.executable, arguments + ["--config", "herald.yml"], in: root,
-      environment: ["NO_COLOR": "1", "HERALD_CREDENTIALS": ""].merging(environment) { $1 })
+      environment: self.environment.merging(environment) { $1 })
+  }
+
+  /// The environment every `herald` of this site runs with.
+  var environment: [String: String] {
+    ["NO_COLOR": "1", "HERALD_CREDENTIALS": "", "HERALD_STATE_URL": sharedState ?? ""]
+  }
+
+  /// Starts `herald ARGUMENTS --config herald.yml` in the site's folder without waiting, its
+  /// output thrown away: a cron run to kill, or one of several started together.
+  func start(_ arguments: [String]) throws -> Process {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: Self.executable)
+    process.arguments = arguments + ["--config", "herald.yml"]
+    process.currentDirectoryURL = root
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    return process
   }
 
   func path(_ relative: String) -> String { folder.path(relative) }
+
+  /// Every row of the site's PostgreSQL state, as text (empty with a SQLite state).
+  func sharedStateDump() throws -> String {
+    guard let sharedState else { return "" }
+    return try ["jobs", "accounts", "meta", "documents"].map { table in
+      try PostgresServer.shared.psql("SELECT t::text FROM \(table) t", database: sharedState)
+    }.joined(separator: "\n")
+  }
 
   /// Every feed file in the output folder, relative to the site.
   func feedFiles() throws -> [String] {
