@@ -449,10 +449,31 @@ public final class Queue {
 
   // MARK: - Sending
 
-  /// Jobs a crash left under way: they are resolved first, with the same key.
+  /// Jobs a crash left under way: they are resolved first, with the same key. With
+  /// PostgreSQL, a job another runner has under way right now is not one of them: each job
+  /// under way is held by its runner's session (`own`), which ends with that runner.
   public func interrupted() throws(DeliveryError) -> [Job] {
-    try jobs(where: "state = 'sending'")
+    var left: [Job] = []
+    for job in try jobs(where: "state = 'sending'") where try own(job.id) { left.append(job) }
+    return left
   }
+
+  /// Holds job `id` for this runner until it is settled (PostgreSQL: a session advisory lock,
+  /// which the server drops when the runner's connection ends, however it ends); false when
+  /// another live runner holds it. SQLite needs none: one writer at a time, under `flock`.
+  private func own(_ id: Int64) throws(DeliveryError) -> Bool {
+    guard database.dialect == .postgresql else { return true }
+    let taken = try database.query("SELECT pg_try_advisory_lock(?) AS taken", [.integer(jobLock(id))])
+    return taken.first?.integer("taken") == 1
+  }
+
+  /// Lets job `id` go once it is settled.
+  private func release(_ id: Int64) throws(DeliveryError) {
+    guard database.dialect == .postgresql else { return }
+    try database.query("SELECT pg_advisory_unlock(?) AS released", [.integer(jobLock(id))])
+  }
+
+  private func jobLock(_ id: Int64) -> Int64 { Self.lockKey(site: site + "\n" + String(id)) }
 
   /// The next job to send, marked as under way in the same transaction (so no other
   /// process can take it): the oldest due job of an account (`accountKey`) that is not
@@ -477,7 +498,7 @@ public final class Queue {
         try database.query(
           "UPDATE jobs SET state = 'sending', attempts = attempts + 1, updated_at = ? WHERE site = ? AND id = ? AND state = 'queued'",
           [.real(now.timeIntervalSince1970), .text(site), .integer(job.id)])
-        guard database.changes == 1 else { continue }
+        guard database.changes == 1, try own(job.id) else { continue }
         var claimed = job
         claimed.state = .sending
         claimed.attempts += 1
@@ -546,6 +567,7 @@ public final class Queue {
     try database.query(
       "UPDATE jobs SET state = 'queued', attempts = attempts - 1, updated_at = ? WHERE site = ? AND id = ? AND state = 'sending'",
       [.real(now.timeIntervalSince1970), .text(site), .integer(id)])
+    try release(id)
   }
 
   /// Counts another attempt at a job a crash left under way.
@@ -575,6 +597,7 @@ public final class Queue {
         """,
         [.real(now.timeIntervalSince1970), .text(site), .integer(id)])
     }
+    try release(id)
   }
 
   /// Puts the job back in the queue until `dueAt`, keeping its key. `failingSince` starts the
@@ -593,6 +616,7 @@ public final class Queue {
         failingSince.map { .real($0.timeIntervalSince1970) } ?? .null,
         .integer(mayHaveReachedServer ? 1 : 0), .real(now.timeIntervalSince1970), .text(site), .integer(id),
       ])
+    try release(id)
   }
 
   /// Records a finished step of a job under way, before the next step's request is sent: a
@@ -614,6 +638,7 @@ public final class Queue {
     try database.query(
       "UPDATE jobs SET state = 'failed', last_error = ?, updated_at = ? WHERE site = ? AND id = ?",
       [.text(error), .real(now.timeIntervalSince1970), .text(site), .integer(id)])
+    try release(id)
   }
 
   /// Remembers that `account` refused to log in with the credentials whose fingerprint is

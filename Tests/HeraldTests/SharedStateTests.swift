@@ -296,6 +296,35 @@ import Testing
     #expect(ids.count == 200, "every job claimed")
     #expect(Set(ids).count == ids.count, "no job claimed twice")
   }
+
+  /// A job under way on a live runner is not another runner's to resolve; once that runner
+  /// is gone (its connection closed, as by kill -9), any runner resolves it.
+  @Test func aJobUnderWayBelongsToItsRunnerUntilItsConnectionEnds() throws {
+    let database = try PostgresServer.shared.makeDatabase()
+    let site = "https://openinfra.org/blog/"
+    let now = Date(timeIntervalSince1970: 1_750_000_000)
+    var first = try Queue.postgres(url: database, site: site)
+    try first?.enqueue(
+      Queue.NewJob(
+        postID: "post", postPath: "post.md", network: .mastodon, account: "https://m.example",
+        payload: Payload(
+          text: "Post", permalink: "https://openinfra.org/blog/post", title: "", summary: nil, language: nil,
+          recordKey: nil, createdAt: "2025-06-15T00:00:00Z"),
+        dueAt: now), now: now)
+    let claimed = try #require(
+      try first?.claimNext(now: now, maxPerRun: 0, minInterval: 0, claimedThisRun: [:], skipping: []))
+    let second = try #require(try Queue.postgres(url: database, site: site))
+    #expect(try second.interrupted().isEmpty, "under way on a live runner")
+    first = nil
+    // The server ends the closed session's backend, and drops its locks, a moment later.
+    var resolved: [Int64] = []
+    let deadline = Date().addingTimeInterval(10)
+    while resolved.isEmpty, Date() < deadline {
+      resolved = try second.interrupted().map(\.id)
+      if resolved.isEmpty { usleep(50_000) }
+    }
+    #expect(resolved == [claimed.id], "its runner is gone: resolved here")
+  }
 }
 
 /// Job ids claimed by several threads.
