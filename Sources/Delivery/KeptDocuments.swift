@@ -24,6 +24,21 @@ public final class KeptDocuments: Sendable {
     place = .postgres(url: url, site: site)
   }
 
+  /// The documents of `site` in the PostgreSQL state at `url`, one instance (and so one
+  /// connection) per process however many readers ask: the entry ids, the run stamp and each
+  /// Bluesky account.
+  public static func shared(postgresURL url: String, site: String) -> KeptDocuments {
+    opened.withLock { opened in
+      let key = url + "\n" + site
+      if let known = opened[key] { return known }
+      let documents = KeptDocuments(postgresURL: url, site: site)
+      opened[key] = documents
+      return documents
+    }
+  }
+
+  private static let opened = Locked([String: KeptDocuments]())
+
   /// The document `name` as messages name it.
   public func displayPath(_ name: String) -> String {
     switch place {

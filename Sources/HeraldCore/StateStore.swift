@@ -32,7 +32,7 @@ extension HeraldConfiguration {
 
   /// Where the entry ids and the Bluesky sessions are kept.
   var documents: KeptDocuments {
-    if let url = sharedState { return KeptDocuments(postgresURL: url, site: stateSite) }
+    if let url = sharedState { return KeptDocuments.shared(postgresURL: url, site: stateSite) }
     return KeptDocuments(folder: state.url, displayPath: state.displayPath)
   }
 }
