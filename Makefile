@@ -142,7 +142,8 @@ install: $(if $(filter $(HERALD_RELEASE),$(INSTALL_BINARY)),release) $(MANUAL_TO
 	$(INSTALL_BINARY) --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/herald
 	$(INSTALL_BINARY) --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_herald
 	$(INSTALL_BINARY) --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/herald.fish
-	install -m 644 docs/systemd/herald.service docs/systemd/herald.timer credentials.example \
+	install -m 644 docs/systemd/herald.service docs/systemd/herald.timer docs/kubernetes/herald-cronjob.yaml \
+		credentials.example \
 		$(DESTDIR)$(PREFIX)/share/doc/herald/examples/
 	@echo "Installed herald in $(DESTDIR)$(PREFIX)/bin; cron or systemd: see $(PREFIX)/share/doc/herald/examples"
 

@@ -146,7 +146,8 @@ def main():
     herald = os.path.abspath(options.herald)
     shutil.rmtree(options.work, ignore_errors=True)
     os.makedirs(options.work)
-    postgres = Postgres(tempfile.mkdtemp(prefix="herald-bench-") + "/pg")
+    # Not mkdtemp: the postgres user must be able to reach the folder.
+    postgres = Postgres(f"{tempfile.gettempdir()}/herald-bench-postgres-{os.getpid()}")
     rows = []
     try:
         for engine in ["sqlite", "postgresql"]:
@@ -174,6 +175,7 @@ def main():
         mastodon.stop()
     finally:
         postgres.stop()
+        shutil.rmtree(postgres.folder, ignore_errors=True)
     print(f"{'case':<44} {'time':>8} {'jobs/min':>9} {'peak':>9}")
     for name, seconds, rate, memory in rows:
         print(f"{name:<44} {seconds:>7.2f}s {rate:>9.0f} {memory:>6.0f} MiB")

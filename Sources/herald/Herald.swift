@@ -19,7 +19,8 @@ struct Herald: ParsableCommand {
       holds the lock.
 
       Files: feeds/herald.yml (the configuration), ./credentials or $HERALD_CREDENTIALS (KEY=value, \
-      mode 600), the state folder (the queue, caches, the publish lock).
+      mode 600), the state folder (the queue, caches, the publish lock), or with \
+      $HERALD_STATE_URL a PostgreSQL database shared by runners on several hosts.
       """,
     version: HeraldVersion.description,
     subcommands: [Build.self, Check.self, Preview.self, Publish.self, QueueCommand.self, StateCommand.self])

@@ -356,7 +356,8 @@ extension OperatorViewTests {
       "bin/herald", "share/man/man1/herald.1", "share/man/man1/herald.publish.1",
       "share/bash-completion/completions/herald", "share/zsh/site-functions/_herald",
       "share/fish/vendor_completions.d/herald.fish", "share/doc/herald/examples/herald.service",
-      "share/doc/herald/examples/herald.timer",
+      "share/doc/herald/examples/herald.timer", "share/doc/herald/examples/herald-cronjob.yaml",
+      "share/man/man1/herald.state.migrate.1",
     ] {
       #expect(FileManager.default.fileExists(atPath: prefix + "/" + file), "\(file) was not installed")
     }
