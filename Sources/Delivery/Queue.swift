@@ -227,7 +227,12 @@ public final class Queue {
   /// Brings PostgreSQL's schema up to date, one runner at a time.
   private static func migrate(_ connection: any SQLConnection<DeliveryError>) throws(DeliveryError) {
     try connection.query("SELECT pg_advisory_xact_lock(?)", [.integer(schemaLock)])
-    try connection.execute("CREATE TABLE IF NOT EXISTS herald_schema (version INTEGER NOT NULL)")
+    // Only when missing: a runner's role may read and write the tables without the right to
+    // create any (the least privilege, and PostgreSQL 15's default for `public`).
+    let present = try connection.query("SELECT to_regclass('herald_schema') IS NOT NULL AS present")
+    if present.first?.integer("present") != 1 {
+      try connection.execute("CREATE TABLE herald_schema (version INTEGER NOT NULL)")
+    }
     let version = try schemaVersion(connection)
     guard version <= postgresMigrations.count else { throw newer(version, connection) }
     guard version < postgresMigrations.count else { return }
@@ -254,6 +259,11 @@ public final class Queue {
   /// A PostgreSQL URL as messages may show it: no password, no options.
   public static func displayName(_ url: String) -> String {
     PostgresConnection<DeliveryError>.displayName(url)
+  }
+
+  /// Whether a PostgreSQL URL spells out a password.
+  public static func holdsPassword(_ url: String) -> Bool {
+    PostgresConnection<DeliveryError>.holdsPassword(url)
   }
 
   /// Takes the site's publish lock: one run per site at a time, on any host. The server
@@ -345,6 +355,11 @@ public final class Queue {
         CREATE TEMP VIEW jobs AS SELECT '' AS site, * FROM main.jobs;
         CREATE TEMP VIEW accounts AS SELECT '' AS site, * FROM main.accounts;
         """)
+      // `meta` came with the second migration.
+      try database.execute(
+        version < 2
+          ? "CREATE TEMP TABLE meta (site TEXT NOT NULL, key TEXT NOT NULL, value REAL NOT NULL)"
+          : "CREATE TEMP VIEW meta AS SELECT '' AS site, * FROM main.meta")
     }
   }
 
@@ -454,7 +469,14 @@ public final class Queue {
   /// under way is held by its runner's session (`own`), which ends with that runner.
   public func interrupted() throws(DeliveryError) -> [Job] {
     var left: [Job] = []
-    for job in try jobs(where: "state = 'sending'") where try own(job.id) { left.append(job) }
+    for candidate in try jobs(where: "state = 'sending'") where try own(candidate.id) {
+      // Read again once held: its runner may have settled it in between.
+      if let job = try jobs(where: "id = ? AND state = 'sending'", [.integer(candidate.id)]).first {
+        left.append(job)
+      } else {
+        try release(candidate.id)
+      }
+    }
     return left
   }
 
@@ -495,10 +517,15 @@ public final class Queue {
             claimedThisRun: claimedThisRun[Self.accountKey(job), default: 0], now: now, maxPerRun: maxPerRun,
             minInterval: minInterval)
         else { continue }
+        // Held before it is marked: a job under way always has a live runner holding it.
+        guard try own(job.id) else { continue }
         try database.query(
           "UPDATE jobs SET state = 'sending', attempts = attempts + 1, updated_at = ? WHERE site = ? AND id = ? AND state = 'queued'",
           [.real(now.timeIntervalSince1970), .text(site), .integer(job.id)])
-        guard database.changes == 1, try own(job.id) else { continue }
+        guard database.changes == 1 else {
+          try release(job.id)
+          continue
+        }
         var claimed = job
         claimed.state = .sending
         claimed.attempts += 1
@@ -573,7 +600,7 @@ public final class Queue {
   /// Counts another attempt at a job a crash left under way.
   public func markAttempt(_ id: Int64, now: Date) throws(DeliveryError) {
     try database.query(
-      "UPDATE jobs SET attempts = attempts + 1, updated_at = ? WHERE site = ? AND id = ?",
+      "UPDATE jobs SET attempts = attempts + 1, updated_at = ? WHERE site = ? AND id = ? AND state = 'sending'",
       [.real(now.timeIntervalSince1970), .text(site), .integer(id)])
   }
 
@@ -583,7 +610,7 @@ public final class Queue {
       try database.query(
         """
         UPDATE jobs SET state = 'sent', remote_id = ?, remote_url = ?, last_error = NULL, sent_at = ?, updated_at = ?
-        WHERE site = ? AND id = ?
+        WHERE site = ? AND id = ? AND state = 'sending'
         """,
         [
           remoteID.map(SQLValue.text) ?? .null, url.map(SQLValue.text) ?? .null,
@@ -609,7 +636,8 @@ public final class Queue {
     try database.query(
       """
       UPDATE jobs SET state = 'queued', last_error = ?, due_at = ?, failing_since = COALESCE(failing_since, ?),
-        maybe_delivered = CASE WHEN ? = 1 THEN 1 ELSE maybe_delivered END, updated_at = ? WHERE site = ? AND id = ?
+        maybe_delivered = CASE WHEN ? = 1 THEN 1 ELSE maybe_delivered END, updated_at = ?
+      WHERE site = ? AND id = ? AND state = 'sending'
       """,
       [
         .text(error), .real(dueAt.timeIntervalSince1970),
@@ -636,7 +664,7 @@ public final class Queue {
   /// Records a failure for good, with the server's message.
   public func markFailed(_ id: Int64, error: String, now: Date) throws(DeliveryError) {
     try database.query(
-      "UPDATE jobs SET state = 'failed', last_error = ?, updated_at = ? WHERE site = ? AND id = ?",
+      "UPDATE jobs SET state = 'failed', last_error = ?, updated_at = ? WHERE site = ? AND id = ? AND state = 'sending'",
       [.text(error), .real(now.timeIntervalSince1970), .text(site), .integer(id)])
     try release(id)
   }

@@ -201,7 +201,7 @@ extension HeraldConfiguration {
       social: try readSocial(try root.mapping("social"), site: site, path: path))
     if let state = try root.string("state"), isPostgresURL(state) {
       configuration.sharedState = state
-      if holdsPassword(state) {
+      if Queue.holdsPassword(state) {
         warnings.append(
           Diagnostic(
             .warning, path: path, line: root.line(of: "state"),
@@ -445,15 +445,6 @@ extension HeraldConfiguration {
   /// Whether `text` names a PostgreSQL database rather than a folder.
   public static func isPostgresURL(_ text: String) -> Bool {
     text.hasPrefix("postgresql://") || text.hasPrefix("postgres://")
-  }
-
-  /// Whether a PostgreSQL URL spells out a password (`user:secret@`, `password=`).
-  static func holdsPassword(_ url: String) -> Bool {
-    guard let start = url.range(of: "://")?.upperBound else { return false }
-    let rest = url[start...]
-    let authority = rest.prefix { $0 != "/" && $0 != "?" }
-    let userInfo = authority.range(of: "@", options: .backwards).map { authority[..<$0.lowerBound] }
-    return userInfo?.contains(":") == true || rest.contains("password=")
   }
 
   /// What messages show of the state: the folder, or the database without its password.

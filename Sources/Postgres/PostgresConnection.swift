@@ -25,6 +25,14 @@ public final class PostgresConnection<Failure: Error>: SQLConnection {
     path = Self.displayName(url)
     self.subject = subject
     makeFailure = failure
+    // libpq's own words about a URL it cannot parse may quote the password: say it in ours.
+    guard let parsed = Self.parse(url) else {
+      throw failure(
+        SQLFailure(
+          path: path, subject: subject, kind: .cannotOpen,
+          message: "the URL is malformed (a reserved character in the password must be percent-encoded)"))
+    }
+    let password = parsed["password"] ?? ""
     // Earlier keywords are defaults: the URL (expanded from `dbname`) overrides them.
     let settings: [(String, String)] = [
       ("connect_timeout", "10"), ("keepalives_idle", "30"), ("keepalives_interval", "10"),
@@ -40,12 +48,17 @@ public final class PostgresConnection<Failure: Error>: SQLConnection {
       throw failure(SQLFailure(path: path, subject: subject, kind: .cannotOpen, message: "out of memory"))
     }
     guard PQstatus(connection) == CONNECTION_OK else {
-      let message = Self.firstLine(PQerrorMessage(connection))
+      var message = Self.firstLine(PQerrorMessage(connection))
+      // libpq does not quote passwords in connection errors; should it ever, they stay hidden.
+      if password.count >= 4 { message = message.replacingOccurrences(of: password, with: "***") }
       PQfinish(connection)
       throw failure(SQLFailure(path: path, subject: subject, kind: .cannotOpen, message: message))
     }
     handle = connection
     cpostgres_silence_notices(handle)
+    // Every digit of a double, whatever the server's default (older servers round to 15, and
+    // the record-key clock needs 16).
+    try execute("SET extra_float_digits = 3")
   }
 
   deinit { PQfinish(handle) }
@@ -167,18 +180,43 @@ public final class PostgresConnection<Failure: Error>: SQLConnection {
     message.split(whereSeparator: \.isNewline).first.map { String($0).trimmingSpaces } ?? ""
   }
 
-  /// `postgresql://user@host:port/database`: what messages may show of a URL. The password
-  /// and the options (which may hold one) are left out.
+  /// `postgresql://user@host:port/database`: what messages may show of a URL, rebuilt from
+  /// what libpq reads in it. The password and the options (which may hold one) are left out.
   public static func displayName(_ url: String) -> String {
-    guard let schemeEnd = url.range(of: "://") else { return "PostgreSQL" }
-    var rest = url[schemeEnd.upperBound...]
-    if let query = rest.firstIndex(of: "?") { rest = rest[..<query] }
-    if let at = rest.lastIndex(of: "@") {
-      let userInfo = rest[..<at]
-      let user = userInfo.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
-      rest = Substring(user + "@" + rest[rest.index(after: at)...])
+    guard let parsed = parse(url) else { return "PostgreSQL (a malformed state URL)" }
+    let user = parsed["user"].map { $0 + "@" } ?? ""
+    let host = parsed["host"] ?? parsed["hostaddr"] ?? "localhost"
+    let port = parsed["port"].map { ":" + $0 } ?? ""
+    return "postgresql://" + user + host + port + "/" + (parsed["dbname"] ?? "")
+  }
+
+  /// Whether `url` spells out a password (in its user part or as `password=`).
+  public static func holdsPassword(_ url: String) -> Bool {
+    !(parse(url)?["password"] ?? "").isEmpty
+  }
+
+  /// The settings libpq reads in `url`, by keyword; nil when it cannot parse it, or when an
+  /// `@` left unencoded in the password would make libpq read the rest of it as the host (and
+  /// messages show it).
+  private static func parse(_ url: String) -> [String: String]? {
+    if let start = url.range(of: "://")?.upperBound,
+      url[start...].prefix(while: { $0 != "/" }).filter({ $0 == "@" }).count > 1
+    {
+      return nil
     }
-    return String(url[..<schemeEnd.upperBound]) + rest
+    var error: UnsafeMutablePointer<CChar>?
+    guard let options = PQconninfoParse(url, &error) else {
+      if let error { PQfreemem(error) }
+      return nil
+    }
+    defer { PQconninfoFree(options) }
+    var settings: [String: String] = [:]
+    var option = options
+    while let keyword = option.pointee.keyword {
+      if let value = option.pointee.val { settings[String(cString: keyword)] = String(cString: value) }
+      option += 1
+    }
+    return settings
   }
 
   // MARK: - C strings

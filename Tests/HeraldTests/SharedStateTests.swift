@@ -265,6 +265,106 @@ import Testing
     #expect(try mastodon.statuses().isEmpty)
   }
 
+  /// libpq's own errors may quote a URL it cannot parse; messages show the URL rebuilt from
+  /// what libpq read in it, never the password, however it is spelled.
+  @Test(arguments: [
+    ("postgresql://postgres:50%off@127.0.0.1:1/herald", "50%off"),
+    ("postgresql://postgres:pa?ss@127.0.0.1:1/herald", "pa?ss"),
+    ("postgresql://postgres@127.0.0.1:1/herald?password=s3cret-word", "s3cret-word"),
+    ("postgresql://postgres:an@at@127.0.0.1:1/herald", "an@at"),
+  ])
+  func aPasswordInTheURLIsNeverShown(url: String, password: String) throws {
+    let site = try TestSite()
+    try site.post("post.md", title: "A post", date: "2025-06-01T10:00:00Z")
+    site.sharedState = url
+    for run in [
+      try site.herald("check"), try site.herald("publish"),
+      try site.herald("publish", "--dry-run", "--verbose"),
+      try site.herald("queue", "list"),
+    ] {
+      #expect(run.status != 0, "the database cannot be reached")
+      #expect(!(run.output + run.errors).contains(password), "\(run.errors)")
+      #expect(
+        run.errors.contains("postgresql://postgres@127.0.0.1:1/herald") || run.errors.contains("malformed"))
+    }
+  }
+
+  /// A runner's role may read and write the tables without the right to create any.
+  @Test func aRunnerWithoutTheRightToCreateTablesStillPublishes() throws {
+    let mastodon = try Mastodon()
+    let database = try PostgresServer.shared.makeDatabase()
+    let owner = try runner(mastodon, database: database, posts: 1)
+    #expect(try publish(owner, now: "2025-06-05T00:00:00Z").status == 0)
+    let role = "runner_" + UUID().uuidString.prefix(8).lowercased()
+    try PostgresServer.shared.psql(
+      """
+      CREATE ROLE \(role) LOGIN;
+      GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO \(role);
+      GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO \(role);
+      """, database: database)
+    let limited = try runner(
+      mastodon, database: database.replacingOccurrences(of: "postgres@", with: role + "@"), posts: 2)
+    let run = try publish(limited, now: "2025-06-05T01:00:00Z")
+    #expect(run.status == 0, "\(run.errors)")
+    try expectEachPostOnce(mastodon, posts: 2)
+  }
+
+  /// The record-key clock keeps every digit whatever the server's float output: two posts
+  /// queued in one instant never share a Bluesky record key.
+  @Test func recordKeysNeverRepeatWhateverTheServerRoundsFloatsTo() throws {
+    let database = try PostgresServer.shared.makeDatabase()
+    let name = String(database.split(separator: "/").last!)
+    try PostgresServer.shared.psql("ALTER DATABASE \(name) SET extra_float_digits = 0", database: "postgres")
+    let queue = try #require(try Queue.postgres(url: database, site: "https://openinfra.org/blog/"))
+    let now = Date(timeIntervalSince1970: 1_750_000_000.123456)
+    for number in 0..<5 {
+      try queue.enqueue(
+        Queue.NewJob(
+          postID: "post-\(number)", postPath: "post-\(number).md", network: .bluesky, account: "herald.test",
+          payload: Payload(
+            text: "Post \(number)", permalink: "https://openinfra.org/blog/\(number)", title: "",
+            summary: nil,
+            language: nil, recordKey: nil, createdAt: "2025-06-15T00:00:00Z"),
+          dueAt: now, needsRecordKey: true), now: now, clockID: 7)
+    }
+    let keys = try queue.all().compactMap(\.payload.recordKey)
+    #expect(keys.count == 5)
+    #expect(Set(keys).count == 5, "\(keys)")
+  }
+
+  /// A SQLite queue from before the `site` column is read by `check`, `preview` and a dry run
+  /// as it is, without a byte changing.
+  @Test func aQueueFromBeforeTheSiteColumnIsReadWithoutChange() throws {
+    let mastodon = try Mastodon()
+    let site = try runner(mastodon, database: "", posts: 1)
+    site.sharedState = nil
+    #expect(try publish(site, now: "2025-06-05T00:00:00Z").status == 0)
+    let queue = site.path("state/queue.sqlite")
+    let downgrade = try Program.run(
+      "/usr/bin/env",
+      [
+        "sqlite3", queue,
+        """
+        DROP INDEX jobs_of_site; DROP INDEX accounts_of_site; DROP INDEX meta_of_site;
+        ALTER TABLE jobs DROP COLUMN site; ALTER TABLE accounts DROP COLUMN site; ALTER TABLE meta DROP COLUMN site;
+        PRAGMA user_version = 4; PRAGMA wal_checkpoint(TRUNCATE);
+        """,
+      ])
+    #expect(downgrade.status == 0, "\(downgrade.errors)")
+    let before = try Data(contentsOf: URL(fileURLWithPath: queue))
+    let check = try site.herald("check", "--credentials", "credentials")
+    #expect(check.status == 0, "\(check.errors)")
+    #expect(check.output.contains("1 job in the queue"), "\(check.output)")
+    let dry = try site.herald(
+      "publish", "--dry-run", "--credentials", "credentials", "--now", "2025-06-05T01:00:00Z")
+    #expect(dry.status == 0, "\(dry.errors)")
+    #expect(try site.herald("preview", "--credentials", "credentials").status == 0)
+    #expect(try Data(contentsOf: URL(fileURLWithPath: queue)) == before, "unchanged")
+    // The next real run brings it up to date and sends nothing again.
+    #expect(try publish(site, now: "2025-06-05T02:00:00Z").status == 0)
+    #expect(try mastodon.statuses().count == 1)
+  }
+
   /// Below the lock: two runners claiming from one queue at once never take the same job,
   /// because each claim locks its rows and skips the ones another holds.
   @Test func claimsNeverOverlapEvenWithoutTheLock() throws {
