@@ -1,4 +1,3 @@
-internal import Files
 public import Foundation
 public import HTTP
 internal import Images
@@ -326,16 +325,5 @@ public final class BlueskyClient: NetworkClient {
     guard response.status == 400 || response.status == 401 else { return false }
     let error = JSON.object(response.body)?["error"] as? String
     return ["ExpiredToken", "InvalidToken", "AuthenticationRequired", "AuthMissing"].contains(error ?? "")
-  }
-}
-
-/// Files that hold tokens: written atomically, readable by their owner only.
-enum SecureFile {
-  static func write(_ data: Data, to url: URL) throws(DeliveryError) {
-    do {
-      try AtomicFile.write(data, to: url, mode: 0o600)
-    } catch {
-      throw DeliveryError(path: url.path, "cannot write the file: \(error)")
-    }
   }
 }

@@ -1,3 +1,4 @@
+internal import Files
 public import Foundation
 internal import Locking
 
@@ -43,7 +44,7 @@ public final class KeptDocuments: Sendable {
   public func displayPath(_ name: String) -> String {
     switch place {
     case .folder(_, let displayPath): displayPath + "/" + name
-    case .postgres(let url, _): Self.displayName(url) + " (\(name))"
+    case .postgres(let url, _): Queue.displayName(url) + " (\(name))"
     }
   }
 
@@ -99,7 +100,11 @@ public final class KeptDocuments: Sendable {
     guard case .postgres(let url, let site) = place else { preconditionFailure("documents in a folder") }
     let result: Result<T, DeliveryError> = queue.withLock { held in
       do throws(DeliveryError) {
-        if held == nil { held = try Queue.postgres(url: url, site: site, create: create) }
+        if held == nil {
+          held =
+            create
+            ? try Queue(postgresURL: url, site: site) : try Queue.existing(postgresURL: url, site: site)
+        }
         return .success(try body(held))
       } catch {
         return .failure(error)
@@ -107,6 +112,15 @@ public final class KeptDocuments: Sendable {
     }
     return try result.get()
   }
+}
 
-  private static func displayName(_ url: String) -> String { Queue.displayName(url) }
+/// Files that hold tokens: written atomically, readable by their owner only.
+enum SecureFile {
+  static func write(_ data: Data, to url: URL) throws(DeliveryError) {
+    do {
+      try AtomicFile.write(data, to: url, mode: 0o600)
+    } catch {
+      throw DeliveryError(path: url.path, "cannot write the file: \(error)")
+    }
+  }
 }

@@ -203,19 +203,22 @@ public final class Queue {
   }
 
   /// Connects to the queue of `site` in the PostgreSQL database at `url`, creating its
-  /// tables on first use; with `create` false (nothing may change), nil when there are none.
-  public static func postgres(url: String, site: String, create: Bool = true) throws(DeliveryError) -> Queue?
-  {
+  /// tables on first use.
+  public convenience init(postgresURL url: String, site: String) throws(DeliveryError) {
     let connection = try PostgresConnection(url: url, subject: "state", failure: DeliveryError.init(queue:))
-    if create {
-      try connection.transaction { () throws(DeliveryError) in try migrate(connection) }
-    } else {
-      let exists = try connection.query("SELECT to_regclass('herald_schema') IS NOT NULL AS present")
-      guard exists.first?.integer("present") == 1 else { return nil }
-      let version = try schemaVersion(connection)
-      guard version <= postgresMigrations.count else { throw newer(version, connection) }
-      guard version == postgresMigrations.count else { return nil }
-    }
+    try connection.transaction { () throws(DeliveryError) in try Self.migrate(connection) }
+    self.init(connection: connection, site: site)
+  }
+
+  /// Connects to the queue of `site` in the PostgreSQL database at `url` without creating
+  /// anything (`--dry-run`, `check`); nil when its tables are not there, or not up to date.
+  public static func existing(postgresURL url: String, site: String) throws(DeliveryError) -> Queue? {
+    let connection = try PostgresConnection(url: url, subject: "state", failure: DeliveryError.init(queue:))
+    let exists = try connection.query("SELECT to_regclass('herald_schema') IS NOT NULL AS present")
+    guard exists.first?.integer("present") == 1 else { return nil }
+    let version = try schemaVersion(connection)
+    guard version <= postgresMigrations.count else { throw newer(version, connection) }
+    guard version == postgresMigrations.count else { return nil }
     return Queue(connection: connection, site: site)
   }
 

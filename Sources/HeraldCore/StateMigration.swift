@@ -52,11 +52,7 @@ public enum StateMigration {
         path: configuration.stateDisplayName, "there is no state to copy yet (no publish has run)")
     }
     let destination = Destination(target, site: configuration.stateSite)
-    guard
-      destination.displayName != configuration.stateDisplayName
-        || destination.isPostgres
-          != (configuration.sharedState != nil)
-    else {
+    guard !destination.isSource(configuration) else {
       throw DeliveryError(path: destination.displayName, "is the state in use already; name another one")
     }
     let snapshot = try source.snapshot()
@@ -106,12 +102,17 @@ public enum StateMigration {
     var folder: URL { URL(fileURLWithPath: target).standardizedFileURL }
     var displayName: String { isPostgres ? Queue.displayName(target) : target }
 
+    /// Whether it is the state `configuration` uses already.
+    func isSource(_ configuration: HeraldConfiguration) -> Bool {
+      guard let source = configuration.sharedState else {
+        return !isPostgres && folder == configuration.state.url
+      }
+      return isPostgres && displayName == Queue.displayName(source)
+    }
+
     func openQueue() throws(DeliveryError) -> Queue {
       if isPostgres {
-        guard let queue = try Queue.postgres(url: target, site: site) else {
-          throw DeliveryError(path: displayName, "cannot open the state")
-        }
-        return queue
+        return try Queue(postgresURL: target, site: site)
       }
       return try Queue(folder: folder, displayPath: target)
     }

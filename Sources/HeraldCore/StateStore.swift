@@ -6,27 +6,20 @@ internal import Foundation
 extension HeraldConfiguration {
   /// The queue, created if need be (`publish`, `state migrate`'s target).
   func openQueue() throws(DeliveryError) -> Queue {
-    if let url = sharedState {
-      guard let queue = try Queue.postgres(url: url, site: stateSite) else {
-        throw DeliveryError(path: stateDisplayName, "cannot open the state")
-      }
-      return queue
-    }
+    if let url = sharedState { return try Queue(postgresURL: url, site: stateSite) }
     return try Queue(folder: state.url, displayPath: state.displayPath)
   }
 
   /// The queue if there is one, opened to read only (`--dry-run`, `preview`, `queue list`).
   func existingQueue() throws(DeliveryError) -> Queue? {
-    if let url = sharedState { return try Queue.postgres(url: url, site: stateSite, create: false) }
+    if let url = sharedState { return try Queue.existing(postgresURL: url, site: stateSite) }
     return try Queue.existing(folder: state.url, displayPath: state.displayPath)
   }
 
   /// The queue if there is one, opened to change jobs (`queue retry`, `queue cancel`).
   func existingWritableQueue() throws(DeliveryError) -> Queue? {
-    if let url = sharedState {
-      guard try Queue.postgres(url: url, site: stateSite, create: false) != nil else { return nil }
-      return try openQueue()
-    }
+    // Its tables exist and are up to date, and the connection may write.
+    if let url = sharedState { return try Queue.existing(postgresURL: url, site: stateSite) }
     return try Queue.existingWritable(folder: state.url, displayPath: state.displayPath)
   }
 

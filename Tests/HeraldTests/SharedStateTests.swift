@@ -191,6 +191,8 @@ import Testing
     let before = try jobs(site)
     #expect(before.count == 3)
     let source = try Data(contentsOf: URL(fileURLWithPath: site.path("state/queue.sqlite")))
+    let itself = try site.herald("state", "migrate", "--to", "state")
+    #expect(itself.status == 1 && itself.errors.contains("is the state in use already"), "\(itself.errors)")
 
     let database = try PostgresServer.shared.makeDatabase()
     let out = try site.herald("state", "migrate", "--to", database)
@@ -315,7 +317,7 @@ import Testing
     let database = try PostgresServer.shared.makeDatabase()
     let name = String(database.split(separator: "/").last!)
     try PostgresServer.shared.psql("ALTER DATABASE \(name) SET extra_float_digits = 0", database: "postgres")
-    let queue = try #require(try Queue.postgres(url: database, site: "https://openinfra.org/blog/"))
+    let queue = try Queue(postgresURL: database, site: "https://openinfra.org/blog/")
     let now = Date(timeIntervalSince1970: 1_750_000_000.123456)
     for number in 0..<5 {
       try queue.enqueue(
@@ -370,7 +372,7 @@ import Testing
   @Test func claimsNeverOverlapEvenWithoutTheLock() throws {
     let database = try PostgresServer.shared.makeDatabase()
     let site = "https://openinfra.org/blog/"
-    let setup = try #require(try Queue.postgres(url: database, site: site))
+    let setup = try Queue(postgresURL: database, site: site)
     let now = Date(timeIntervalSince1970: 1_750_000_000)
     for number in 0..<200 {
       try setup.enqueue(
@@ -385,7 +387,7 @@ import Testing
     }
     let claimed = Claimed()
     DispatchQueue.concurrentPerform(iterations: 4) { _ in
-      guard let queue = try? Queue.postgres(url: database, site: site) else { return }
+      guard let queue = try? Queue(postgresURL: database, site: site) else { return }
       while let job = try? queue.claimNext(
         now: now, maxPerRun: 0, minInterval: 0, claimedThisRun: [:], skipping: [])
       {
@@ -403,7 +405,7 @@ import Testing
     let database = try PostgresServer.shared.makeDatabase()
     let site = "https://openinfra.org/blog/"
     let now = Date(timeIntervalSince1970: 1_750_000_000)
-    var first = try Queue.postgres(url: database, site: site)
+    var first: Queue? = try Queue(postgresURL: database, site: site)
     try first?.enqueue(
       Queue.NewJob(
         postID: "post", postPath: "post.md", network: .mastodon, account: "https://m.example",
@@ -413,7 +415,7 @@ import Testing
         dueAt: now), now: now)
     let claimed = try #require(
       try first?.claimNext(now: now, maxPerRun: 0, minInterval: 0, claimedThisRun: [:], skipping: []))
-    let second = try #require(try Queue.postgres(url: database, site: site))
+    let second = try Queue(postgresURL: database, site: site)
     #expect(try second.interrupted().isEmpty, "under way on a live runner")
     first = nil
     // The server ends the closed session's backend, and drops its locks, a moment later.
