@@ -7,21 +7,31 @@ enum AtomFeed {
   static func frame(_ feed: FeedDocument, generator: Generator) throws(FeedsError) -> FeedFrame {
     let xml = try XMLWriter()
     try xml.startDocument()
-    try xml.processingInstruction("xml-stylesheet", "type=\"text/xsl\" href=\"\(feed.stylesheetHref)\"")
+    try xml.processingInstruction("xml-stylesheet", "type=\"text/css\" href=\"\(feed.stylesheetHref)\"")
+    let isArchive = feed.history?.isArchive ?? false
     try xml.start(
       "feed",
-      ["xmlns": "http://www.w3.org/2005/Atom", "xmlns:media": MediaRSS.namespace, "xml:lang": feed.language])
+      [
+        "xmlns": "http://www.w3.org/2005/Atom", "xmlns:media": MediaRSS.namespace,
+        "xmlns:fh": isArchive ? FeedHistory.namespace : nil, "xml:lang": feed.language,
+      ])
     try xml.element("title", ["type": "text"], text: feed.title)
     if let subtitle = feed.subtitle { try xml.element("subtitle", ["type": "text"], text: subtitle) }
     try xml.element("link", ["rel": "alternate", "type": "text/html", "href": feed.homeURL])
     try xml.element("link", ["rel": "self", "type": "application/atom+xml", "href": feed.atomURL])
     if let hub = feed.hub { try xml.element("link", ["rel": "hub", "href": hub]) }
+    for (relation, folderURL) in feed.history?.links ?? [] {
+      try xml.element(
+        "link",
+        ["rel": relation, "type": "application/atom+xml", "href": folderURL + FeedFormat.atom.fileName])
+    }
     try xml.element("id", text: feed.atomURL)
     try xml.element("updated", text: Timestamp.rfc3339(feed.updated))
     try xml.start("author")
     try xml.element("name", text: feed.author)
     try xml.end()
     try xml.element("generator", ["uri": generator.url, "version": generator.version], text: generator.name)
+    if isArchive { try xml.element("fh:archive") }
     let cut = try xml.mark()
     try xml.end()
     return try xml.finish(cut: cut)

@@ -130,7 +130,7 @@ public struct FeedDocument: Sendable, Hashable {
   public var homeURL: String
   /// Where this feed's files are served: a folder URL ending in `/`.
   public var folderURL: String
-  /// The way from this feed's folder to the stylesheet, e.g. `feed.xsl` or `../../feed.xsl`.
+  /// The way from this feed's folder to the stylesheet, e.g. `feed.css` or `../../feed.css`.
   public var stylesheetHref: String
   /// The language tag, e.g. `en`.
   public var language: String?
@@ -143,6 +143,8 @@ public struct FeedDocument: Sendable, Hashable {
   public var updated: Date
   /// Whether the feed has entries at all.
   public var isEmpty: Bool
+  /// Where the document stands among its feed's RFC 5005 archives; nil without archives.
+  public var history: FeedHistory? = nil
 
   /// The Atom file's URL.
   public var atomURL: String { folderURL + FeedFormat.atom.fileName }
@@ -156,12 +158,42 @@ public struct FeedDocument: Sendable, Hashable {
       title, subtitle ?? "\u{0}", homeURL, folderURL, stylesheetHref, language ?? "\u{0}", author,
       hub ?? "\u{0}",
       String(updated.timeIntervalSince1970), isEmpty ? "empty" : "entries",
-    ]
+    ] + (history?.fields ?? [])
+  }
+}
+
+/// A document's links to its neighbours in an archived feed (RFC 5005): folder URLs ending
+/// in `/`, to which each format adds its file name.
+public struct FeedHistory: Sendable, Hashable {
+  /// Whether the document is an archive (`fh:archive`) rather than the subscription feed.
+  public var isArchive: Bool
+  /// The subscription feed's folder (`rel=current`), for archives.
+  public var current: String?
+  /// The next older archive's folder (`rel=prev-archive`).
+  public var previous: String?
+  /// The next newer archive's folder (`rel=next-archive`).
+  public var next: String?
+
+  /// RFC 5005's namespace, for `fh:archive`.
+  static let namespace = "http://purl.org/syndication/history/1.0"
+
+  /// The links to write, as (relation, folder URL).
+  var links: [(String, String)] {
+    [("current", current), ("prev-archive", previous), ("next-archive", next)].compactMap { relation, url in
+      url.map { (relation, $0) }
+    }
+  }
+
+  var fields: [String] {
+    [isArchive ? "archive" : "subscription", current ?? "\u{0}", previous ?? "\u{0}", next ?? "\u{0}"]
   }
 }
 
 /// The formats Herald writes, and their file names.
 public enum FeedFormat: String, Sendable, CaseIterable {
+  /// The formats with RFC 5005 archives: JSON Feed has no archive specification.
+  public static let archived: [FeedFormat] = [.atom, .rss]
+
   case atom
   case rss
   case json
@@ -172,6 +204,24 @@ public enum FeedFormat: String, Sendable, CaseIterable {
     case .atom: "atom.xml"
     case .rss: "rss.xml"
     case .json: "feed.json"
+    }
+  }
+
+  /// The format's name for people.
+  public var displayName: String {
+    switch self {
+    case .atom: "Atom"
+    case .rss: "RSS"
+    case .json: "JSON Feed"
+    }
+  }
+
+  /// The media type its `<link rel="alternate">` names.
+  public var mediaType: String {
+    switch self {
+    case .atom: "application/atom+xml"
+    case .rss: "application/rss+xml"
+    case .json: "application/feed+json"
     }
   }
 }

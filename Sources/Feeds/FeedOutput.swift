@@ -51,14 +51,15 @@ public struct FeedOutput: Sendable {
     let folders = Set(plan.paths.map { folder.appendingPathComponent($0).deletingLastPathComponent().path })
     for path in folders { Self.removeLeftoverTemporaryFiles(in: path) }
 
-    let stylesheet = folder.appendingPathComponent(FeedPlanner.stylesheetName)
-    let stylesheetData = Data(FeedStylesheet.xsl.utf8)
-    if (try? Data(contentsOf: stylesheet)) == stylesheetData {
-      outcome.unchanged.append(FeedPlanner.stylesheetName)
-    } else {
-      try Self.replace(
-        stylesheet, with: stylesheetData, displayPath: displayPath + "/" + FeedPlanner.stylesheetName)
-      outcome.written.append(FeedPlanner.stylesheetName)
+    for name in FeedPlanner.pageNames {
+      let url = folder.appendingPathComponent(name)
+      let data = FeedPages.data(name, plan: plan, site: site)
+      if (try? Data(contentsOf: url)) == data {
+        outcome.unchanged.append(name)
+      } else {
+        try Self.replace(url, with: data, displayPath: displayPath + "/" + name)
+        outcome.written.append(name)
+      }
     }
 
     var sinks: [(path: String, sink: FileSink)] = []
@@ -70,14 +71,14 @@ public struct FeedOutput: Sendable {
     }
     var index = 0
     for feed in feeds {
-      for format in FeedFormat.allCases {
+      for format in feed.formats {
         let (path, sink) = sinks[index]
         index += 1
         if sink.changed { outcome.written.append(path) } else { outcome.unchanged.append(path) }
         committed(feed, format, FileSignature.of(folder.appendingPathComponent(path).path))
       }
     }
-    outcome.removed = removeStaleCategoryFeeds(keeping: Set(plan.paths))
+    outcome.removed = removeStaleFeeds(keeping: Set(plan.paths))
     return outcome
   }
 
@@ -93,9 +94,11 @@ public struct FeedOutput: Sendable {
       return sink
     }
     var changed = sinks.filter(\.sink.changed).map(\.path)
-    let stylesheet = folder.appendingPathComponent(FeedPlanner.stylesheetName)
-    if (try? Data(contentsOf: stylesheet)) != Data(FeedStylesheet.xsl.utf8) {
-      changed.append(FeedPlanner.stylesheetName)
+    for name in FeedPlanner.pageNames
+    where (try? Data(contentsOf: folder.appendingPathComponent(name)))
+      != FeedPages.data(name, plan: plan, site: site)
+    {
+      changed.append(name)
     }
     return changed
   }
@@ -129,23 +132,47 @@ public struct FeedOutput: Sendable {
     }
   }
 
-  private func removeStaleCategoryFeeds(keeping kept: Set<String>) -> [String] {
+  /// Removes Herald's files that the plan no longer has: the feeds of categories without
+  /// posts, archives beyond the last one (or all, with archives turned off), and the XSLT
+  /// stylesheet of earlier versions. Anything else a person put there stays.
+  private func removeStaleFeeds(keeping kept: Set<String>) -> [String] {
+    var removed = removeStaleArchives(below: "", keeping: kept)
+    if unlink(folder.appendingPathComponent(Self.formerStylesheet).path) == 0 {
+      removed.append(Self.formerStylesheet)
+    }
     let categories = folder.appendingPathComponent(FeedPlanner.categoriesFolder)
     guard let slugs = try? FileManager.default.contentsOfDirectory(atPath: categories.path) else {
-      return []
+      return removed
     }
-    var removed: [String] = []
     for slug in slugs.sorted() {
       let prefix = FeedPlanner.categoriesFolder + "/" + slug + "/"
-      // Only Herald's own files go: anything else a person put there stays.
-      for format in FeedFormat.allCases where !kept.contains(prefix + format.fileName) {
-        let url = folder.appendingPathComponent(prefix + format.fileName)
-        if unlink(url.path) == 0 { removed.append(prefix + format.fileName) }
-      }
+      removed += removeStaleArchives(below: prefix, keeping: kept)
+      removed += remove(FeedFormat.allCases.map { prefix + $0.fileName }, keeping: kept)
       rmdir(categories.appendingPathComponent(slug).path)
     }
     return removed
   }
+
+  /// Archive documents below the feed folder `prefix` that the plan no longer has.
+  private func removeStaleArchives(below prefix: String, keeping kept: Set<String>) -> [String] {
+    let archives = folder.appendingPathComponent(prefix + FeedPlanner.archiveFolder)
+    guard let pages = try? FileManager.default.contentsOfDirectory(atPath: archives.path) else { return [] }
+    var removed: [String] = []
+    for page in pages.sorted() where Int(page) != nil {
+      let pagePrefix = prefix + FeedPlanner.archiveFolder + "/" + page + "/"
+      removed += remove(FeedFormat.archived.map { pagePrefix + $0.fileName }, keeping: kept)
+      rmdir(archives.appendingPathComponent(page).path)
+    }
+    rmdir(archives.path)
+    return removed
+  }
+
+  private func remove(_ paths: [String], keeping kept: Set<String>) -> [String] {
+    paths.filter { path in !kept.contains(path) && unlink(folder.appendingPathComponent(path).path) == 0 }
+  }
+
+  /// The XSLT stylesheet that Herald wrote before browsers dropped XSLT.
+  static let formerStylesheet = "feed.xsl"
 
   private static func reason(_ error: any Error) -> String {
     (error as? CocoaError)?.underlying.map { "\($0.localizedDescription)" } ?? error.localizedDescription

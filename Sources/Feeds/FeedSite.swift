@@ -19,13 +19,16 @@ public struct FeedSite: Sendable {
   public var hub: String?
   /// Entries per feed; 0 means all (`feeds.limit`).
   public var limit: Int
+  /// Entries per RFC 5005 archive document (`feeds.archive_size`); nil when there are no
+  /// archives (`feeds.archive: false`).
+  public var archiveSize: Int?
   /// What wrote the feeds.
   public var generator: Generator
 
   /// Creates the site's feed settings.
   public init(
     title: String, description: String?, homeURL: String, feedsURL: String, language: String?,
-    author: String, hub: String?, limit: Int, generator: Generator
+    author: String, hub: String?, limit: Int, archiveSize: Int? = nil, generator: Generator
   ) {
     self.title = title
     self.description = description
@@ -35,6 +38,7 @@ public struct FeedSite: Sendable {
     self.author = author
     self.hub = hub
     self.limit = limit
+    self.archiveSize = archiveSize
     self.generator = generator
   }
 }
@@ -54,10 +58,11 @@ public struct FeedPlan: Sendable {
   /// The feeds, site-wide first, then the categories by slug.
   public var feeds: [PlannedFeed]
 
-  /// The path of every file the plan makes, the stylesheet included.
-  public var paths: [String] {
-    feeds.flatMap { feed in FeedFormat.allCases.map(feed.path) } + [FeedPlanner.stylesheetName]
-  }
+  /// The path of every feed file the plan makes.
+  public var feedPaths: [String] { feeds.flatMap(\.paths) }
+
+  /// The path of every file the plan makes, the stylesheet and the index page included.
+  public var paths: [String] { feedPaths + FeedPlanner.pageNames }
 }
 
 /// One feed, in every format: its folder, its header and which entries it holds.
@@ -68,35 +73,46 @@ public struct PlannedFeed: Sendable {
   public var document: FeedDocument
   /// Its entries, as positions in `FeedPlan.entries` (so newest first).
   public var members: [Int]
+  /// The formats it is written in: all for a subscription feed, Atom and RSS for an archive.
+  public var formats: [FeedFormat]
   /// A digest of everything the feed's files are made of (the header, each entry's fields
   /// and content digest, the generator): equal digests mean equal bytes.
   public var digest: String
 
   /// The path of the feed's file in `format`.
   public func path(_ format: FeedFormat) -> String { folder + format.fileName }
+
+  /// The paths of all its files, in the order of `formats`.
+  public var paths: [String] { formats.map(path) }
+
+  /// Whether it is an RFC 5005 archive document.
+  public var isArchive: Bool { document.history?.isArchive ?? false }
 }
 
 /// Decides which feeds exist and what each holds, and writes them.
 public enum FeedPlanner {
   /// The folder below the output folder that holds the per-category feeds.
   public static let categoriesFolder = "categories"
+  /// The folder below a feed's folder that holds its archives, one numbered folder each.
+  public static let archiveFolder = "archive"
   /// The stylesheet's file name.
-  public static let stylesheetName = "feed.xsl"
+  public static let stylesheetName = "feed.css"
+  /// The page listing every feed.
+  public static let indexName = "index.html"
+  /// The files of the output folder that are not feeds.
+  public static let pageNames = [stylesheetName, indexName]
   /// Bumped when the way feeds are written changes, so digests of older files never match.
-  static let layoutVersion = "1"
+  static let layoutVersion = "2"
 
   /// The plan for `entries` (in any order).
   public static func plan(_ entries: [FeedEntry], site: FeedSite) -> FeedPlan {
     let sorted = entries.sorted { a, b in
       a.published != b.published ? a.published > b.published : a.id < b.id
     }
-    let digests = sorted.map(\.digest)
-    var feeds = [
-      planned(
-        folder: "", title: site.title, subtitle: site.description, folderURL: site.feedsURL,
-        stylesheetHref: stylesheetName, members: limited(Array(sorted.indices), site.limit), sorted: sorted,
-        digests: digests, site: site)
-    ]
+    var planning = Planning(sorted: sorted, digests: sorted.map(\.digest), site: site)
+    planning.add(
+      folder: "", title: site.title, subtitle: site.description, folderURL: site.feedsURL,
+      members: Array(sorted.indices))
     var byCategory: [String: (label: String, members: [Int])] = [:]
     for (index, entry) in sorted.enumerated() {
       for category in entry.categories {
@@ -104,16 +120,14 @@ public enum FeedPlanner {
       }
     }
     for (slug, category) in byCategory.sorted(by: { $0.key < $1.key }) {
-      feeds.append(
-        planned(
-          folder: categoriesFolder + "/" + slug + "/", title: "\(site.title): \(category.label)",
-          subtitle: site.description.map { "\($0) (\(category.label))" },
-          folderURL: site.feedsURL + URLText.escapingPathSegment(categoriesFolder) + "/"
-            + URLText.escapingPathSegment(slug) + "/",
-          stylesheetHref: "../../" + stylesheetName, members: limited(category.members, site.limit),
-          sorted: sorted, digests: digests, site: site))
+      planning.add(
+        folder: categoriesFolder + "/" + slug + "/", title: "\(site.title): \(category.label)",
+        subtitle: site.description.map { "\($0) (\(category.label))" },
+        folderURL: site.feedsURL + URLText.escapingPathSegment(categoriesFolder) + "/"
+          + URLText.escapingPathSegment(slug) + "/",
+        members: category.members)
     }
-    return FeedPlan(entries: sorted, feeds: feeds)
+    return FeedPlan(entries: sorted, feeds: planning.feeds)
   }
 
   /// Every file of the output folder for `entries`, in memory; `content` gives each entry's
@@ -129,7 +143,7 @@ public enum FeedPlanner {
       return sink
     }
     return plan.paths.map { path in
-      FeedFile(path: path, data: path == stylesheetName ? Data(FeedStylesheet.xsl.utf8) : sinks[path]!.data)
+      FeedFile(path: path, data: sinks[path]?.data ?? FeedPages.data(path, plan: plan, site: site))
     }
   }
 
@@ -150,24 +164,72 @@ public enum FeedPlanner {
     return slug.isEmpty ? "category" : String(slug.prefix(80))
   }
 
-  private static func limited(_ members: [Int], _ limit: Int) -> [Int] {
-    limit > 0 ? Array(members.prefix(limit)) : members
+}
+
+/// Builds the plan's feeds one logical feed at a time: the subscription feed, then its
+/// archives from the oldest.
+private struct Planning {
+  let sorted: [FeedEntry]
+  let digests: [[UInt8]]
+  let site: FeedSite
+  var feeds: [PlannedFeed] = []
+
+  /// Adds the feed of `members` (newest first): the newest `limit` in the subscription
+  /// feed, and with archives on, the rest in archives of `archiveSize` entries paged from the
+  /// oldest, so that only the newest archive is ever partial and older ones never change when
+  /// posts are added. When the newest archive fills up, the next one is written empty at
+  /// once: the full one can then link it as `next-archive` and never be written again.
+  mutating func add(folder: String, title: String, subtitle: String?, folderURL: String, members: [Int]) {
+    let current = site.limit > 0 ? Array(members.prefix(site.limit)) : members
+    guard let size = site.archiveSize, current.count < members.count else {
+      feeds.append(
+        planned(
+          folder: folder, title: title, subtitle: subtitle, folderURL: folderURL, members: current,
+          formats: FeedFormat.allCases, history: site.archiveSize == nil ? nil : FeedHistory(isArchive: false)
+        ))
+      return
+    }
+    let archived = Array(members[current.count...].reversed())
+    let count = archived.count / size + 1
+    let pageURL = { (page: Int) in folderURL + FeedPlanner.archiveFolder + "/\(page)/" }
+    feeds.append(
+      planned(
+        folder: folder, title: title, subtitle: subtitle, folderURL: folderURL, members: current,
+        formats: FeedFormat.allCases, history: FeedHistory(isArchive: false, previous: pageURL(count))))
+    var updated = Date(timeIntervalSince1970: 0)
+    for page in 1...count {
+      let pageMembers = Array(archived[((page - 1) * size)..<min(page * size, archived.count)].reversed())
+      // An empty newest archive takes its date from the one before, so it never changes either.
+      updated = pageMembers.map { sorted[$0].updated }.max() ?? updated
+      feeds.append(
+        planned(
+          folder: folder + FeedPlanner.archiveFolder + "/\(page)/", title: "\(title) (archive \(page))",
+          subtitle: subtitle, folderURL: pageURL(page), members: pageMembers, formats: FeedFormat.archived,
+          history: FeedHistory(
+            isArchive: true, current: folderURL, previous: page > 1 ? pageURL(page - 1) : nil,
+            next: page < count ? pageURL(page + 1) : nil),
+          updated: updated))
+    }
   }
 
-  private static func planned(
-    folder: String, title: String, subtitle: String?, folderURL: String, stylesheetHref: String,
-    members: [Int], sorted: [FeedEntry], digests: [[UInt8]], site: FeedSite
+  private func planned(
+    folder: String, title: String, subtitle: String?, folderURL: String, members: [Int],
+    formats: [FeedFormat],
+    history: FeedHistory?, updated: Date? = nil
   ) -> PlannedFeed {
+    let depth = folder.filter { $0 == "/" }.count
     let document = FeedDocument(
       title: title, subtitle: subtitle, homeURL: site.homeURL, folderURL: folderURL,
-      stylesheetHref: stylesheetHref, language: site.language, author: site.author, hub: site.hub,
-      updated: members.map { sorted[$0].updated }.max() ?? Date(timeIntervalSince1970: 0),
-      isEmpty: members.isEmpty)
+      stylesheetHref: String(repeating: "../", count: depth) + FeedPlanner.stylesheetName,
+      language: site.language, author: site.author, hub: site.hub,
+      updated: updated ?? members.map { sorted[$0].updated }.max() ?? Date(timeIntervalSince1970: 0),
+      isEmpty: members.isEmpty, history: history)
     var digest = FieldDigest()
     digest.add(
-      [layoutVersion, site.generator.name, site.generator.version, site.generator.url ?? "\u{0}"]
-        + document.fields)
+      [FeedPlanner.layoutVersion, site.generator.name, site.generator.version, site.generator.url ?? "\u{0}"]
+        + formats.map(\.rawValue) + document.fields)
     for member in members { digest.add(bytes: digests[member]) }
-    return PlannedFeed(folder: folder, document: document, members: members, digest: digest.hex)
+    return PlannedFeed(
+      folder: folder, document: document, members: members, formats: formats, digest: digest.hex)
   }
 }

@@ -77,18 +77,21 @@ public struct FeedWriter: Sendable {
     open: (String) throws(FeedsError) -> any FeedSink
   ) throws(FeedsError) {
     var frames: [[FeedFrame]] = []
-    var sinks: [[any FeedSink]] = []
+    var sinks: [[(FeedFormat, any FeedSink)]] = []
     for feed in feeds {
-      let feedFrames = [
-        try AtomFeed.frame(feed.document, generator: site.generator),
-        try RSSFeed.frame(feed.document, generator: site.generator),
-        JSONFeed.frame(feed.document),
-      ]
-      var feedSinks: [any FeedSink] = []
-      for (format, frame) in zip(FeedFormat.allCases, feedFrames) {
+      var feedFrames: [FeedFrame] = []
+      var feedSinks: [(FeedFormat, any FeedSink)] = []
+      for format in feed.formats {
+        let frame =
+          switch format {
+          case .atom: try AtomFeed.frame(feed.document, generator: site.generator)
+          case .rss: try RSSFeed.frame(feed.document, generator: site.generator)
+          case .json: JSONFeed.frame(feed.document)
+          }
         let sink = try open(feed.path(format))
         try sink.append(frame.head)
-        feedSinks.append(sink)
+        feedFrames.append(frame)
+        feedSinks.append((format, sink))
       }
       frames.append(feedFrames)
       sinks.append(feedSinks)
@@ -117,7 +120,7 @@ public struct FeedWriter: Sendable {
     writing.sync {}
     if let failure = appender.failure { throw failure }
     for (feed, feedSinks) in sinks.enumerated() {
-      for (frame, sink) in zip(frames[feed], feedSinks) {
+      for (frame, (_, sink)) in zip(frames[feed], feedSinks) {
         try sink.append(appender.itemsWritten[feed] > 0 ? frame.tail : frame.emptyTail)
         try sink.finish()
       }
@@ -127,7 +130,7 @@ public struct FeedWriter: Sendable {
   /// Appends rendered entries to the feeds that hold them. Used from one serial queue only,
   /// while the next batch renders; the writer reads its state after that queue is drained.
   private final class Appender: @unchecked Sendable {
-    private let sinks: [[any FeedSink]]
+    private let sinks: [[(FeedFormat, any FeedSink)]]
     private let holders: [[Int]]
     private(set) var itemsWritten: [Int]
     private let firstFailure = Locked<FeedsError?>(nil)
@@ -135,7 +138,7 @@ public struct FeedWriter: Sendable {
     /// The first error, which stops the appending; the writer checks it between batches.
     var failure: FeedsError? { firstFailure.withLock { $0 } }
 
-    init(sinks: [[any FeedSink]], holders: [[Int]]) {
+    init(sinks: [[(FeedFormat, any FeedSink)]], holders: [[Int]]) {
       self.sinks = sinks
       self.holders = holders
       itemsWritten = [Int](repeating: 0, count: sinks.count)
@@ -146,10 +149,15 @@ public struct FeedWriter: Sendable {
       do {
         for (entry, fragments) in rendered {
           for feed in holders[entry] {
-            try sinks[feed][0].append(fragments.atom)
-            try sinks[feed][1].append(fragments.rss)
-            if itemsWritten[feed] > 0 { try sinks[feed][2].append([UInt8(ascii: ",")]) }
-            try sinks[feed][2].append(fragments.json)
+            for (format, sink) in sinks[feed] {
+              switch format {
+              case .atom: try sink.append(fragments.atom)
+              case .rss: try sink.append(fragments.rss)
+              case .json:
+                if itemsWritten[feed] > 0 { try sink.append([UInt8(ascii: ",")]) }
+                try sink.append(fragments.json)
+              }
+            }
             itemsWritten[feed] += 1
           }
         }

@@ -7,7 +7,8 @@ enum RSSFeed {
   static func frame(_ feed: FeedDocument, generator: Generator) throws(FeedsError) -> FeedFrame {
     let xml = try XMLWriter()
     try xml.startDocument()
-    try xml.processingInstruction("xml-stylesheet", "type=\"text/xsl\" href=\"\(feed.stylesheetHref)\"")
+    try xml.processingInstruction("xml-stylesheet", "type=\"text/css\" href=\"\(feed.stylesheetHref)\"")
+    let isArchive = feed.history?.isArchive ?? false
     try xml.start(
       "rss",
       [
@@ -16,6 +17,7 @@ enum RSSFeed {
         "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
         "xmlns:dc": "http://purl.org/dc/elements/1.1/",
         "xmlns:media": MediaRSS.namespace,
+        "xmlns:fh": isArchive ? FeedHistory.namespace : nil,
       ])
     try xml.start("channel")
     try xml.element("title", plainText: feed.title)
@@ -24,11 +26,17 @@ enum RSSFeed {
     if let language = feed.language { try xml.element("language", text: language) }
     try xml.element("atom:link", ["rel": "self", "type": "application/rss+xml", "href": feed.rssURL])
     if let hub = feed.hub { try xml.element("atom:link", ["rel": "hub", "href": hub]) }
+    for (relation, folderURL) in feed.history?.links ?? [] {
+      try xml.element(
+        "atom:link",
+        ["rel": relation, "type": "application/rss+xml", "href": folderURL + FeedFormat.rss.fileName])
+    }
     if !feed.isEmpty {
       try xml.element("lastBuildDate", text: Timestamp.rfc822(feed.updated))
     }
     try xml.element("generator", text: "\(generator.name) \(generator.version)")
     try xml.element("docs", text: "https://www.rssboard.org/rss-specification")
+    if isArchive { try xml.element("fh:archive") }
     let cut = try xml.mark()
     try xml.end()
     try xml.end()
@@ -64,17 +72,5 @@ enum RSSFeed {
 
   /// RSS readers take an item's `description` as HTML (the channel's is plain text), so a plain-text summary saying "D&I" or
   /// "<br>" must be escaped once as HTML before XML escapes it again.
-  static func escapedHTML(_ text: String) -> String {
-    var result = ""
-    result.reserveCapacity(text.utf8.count)
-    for character in text {
-      switch character {
-      case "&": result += "&amp;"
-      case "<": result += "&lt;"
-      case ">": result += "&gt;"
-      default: result.append(character)
-      }
-    }
-    return result
-  }
+  static func escapedHTML(_ text: String) -> String { HTMLText.escaped(text) }
 }

@@ -21,7 +21,7 @@ enum ConfigurationSchema {
       "timezone": .value, "author": .value, "static": .value,
     ]),
     "posts": .value, "output": .value, "state": .value, "hidden_posts": .value,
-    "feeds": .keys(["url": .value, "limit": .value]),
+    "feeds": .keys(["url": .value, "limit": .value, "archive": .value, "archive_size": .value]),
     "social": .keys([
       "hashtag": .value, "announce_since": .value, "max_age": .value, "max_per_run": .value,
       "min_interval": .value, "templates": .value, "category_hashtags": .any(.value),

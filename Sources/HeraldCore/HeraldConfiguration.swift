@@ -26,6 +26,9 @@ public struct HeraldConfiguration: Sendable {
   public var feedsURL: String
   /// Entries per subscription feed; 0 means all (`feeds.limit`).
   public var feedLimit: Int
+  /// Entries per RFC 5005 archive document (`feeds.archive_size`), or nil without archives
+  /// (`feeds.archive`).
+  public var feedArchiveSize: Int? = nil
   /// The social settings (`social`).
   public var social: Social
   /// How long failures worth retrying go on before a job fails for good
@@ -180,6 +183,7 @@ extension HeraldConfiguration {
       throw Diagnostic(
         .error, path: path, line: feeds?.line(of: "limit"), "'feeds.limit' must be 0 (all) or more")
     }
+    let archiveSize = try readArchiveSize(feeds, limit: limit)
     let hiddenText = try root.string("hidden_posts") ?? HiddenPostsPolicy.include.rawValue
     guard let hiddenPosts = HiddenPostsPolicy(rawValue: hiddenText) else {
       throw Diagnostic(
@@ -198,6 +202,7 @@ extension HeraldConfiguration {
       hiddenPosts: hiddenPosts,
       feedsURL: feedsURL.hasSuffix("/") ? feedsURL : feedsURL + "/",
       feedLimit: limit,
+      feedArchiveSize: archiveSize,
       social: try readSocial(try root.mapping("social"), site: site, path: path))
     if let state = try root.string("state"), isPostgresURL(state) {
       configuration.sharedState = state
@@ -237,6 +242,25 @@ extension HeraldConfiguration {
       configuration.giveUpAfter = giveUp
     }
     return configuration
+  }
+
+  /// `feeds.archive` and `feeds.archive_size`: entries per archive document, nil when off.
+  private static func readArchiveSize(_ feeds: YAMLMapping?, limit: Int) throws(Diagnostic) -> Int? {
+    guard let feeds else { return nil }
+    let size = try feeds.int("archive_size") ?? 100
+    guard size > 0 else {
+      throw Diagnostic(
+        .error, path: feeds.path, line: feeds.line(of: "archive_size"), "'feeds.archive_size' must be above 0"
+      )
+    }
+    guard try feeds.bool("archive") == true else { return nil }
+    guard limit > 0 else {
+      throw Diagnostic(
+        .error, path: feeds.path, line: feeds.line(of: "archive"),
+        "'feeds.archive' needs 'feeds.limit' above 0: the subscription feeds hold the newest posts and "
+          + "the archives the rest")
+    }
+    return size
   }
 
   private static func readSite(_ fields: YAMLMapping) throws(Diagnostic) -> Site {

@@ -179,6 +179,7 @@ public enum FeedBuild {
       author: configuration.site.author,
       hub: credentials["WEBSUB_HUB"],
       limit: configuration.feedLimit,
+      archiveSize: configuration.feedArchiveSize,
       generator: generator)
   }
 
@@ -233,9 +234,9 @@ public enum FeedBuild {
       feed, format, signature in
       if let signature { written[feed.path(format)] = .init(digest: feed.digest, signature: signature) }
     }
-    let kept = Set(plan.feeds.flatMap { feed in FeedFormat.allCases.map(feed.path) })
+    let kept = Set(plan.feedPaths)
     cache?.update(outputs: written, keeping: kept, previous: remembered)
-    let rendered = Set(stale.flatMap { feed in FeedFormat.allCases.map(feed.path) })
+    let rendered = Set(stale.flatMap(\.paths))
     outcome.unchanged += kept.subtracting(rendered).sorted()
     for path in outcome.written { logger.info("wrote \(configuration.output.displayPath)/\(path)") }
     for path in outcome.removed { logger.info("removed \(configuration.output.displayPath)/\(path)") }
@@ -250,7 +251,7 @@ public enum FeedBuild {
       postCount: workspace.posts.count,
       publishedCount: published.count,
       invalidCount: workspace.invalidCount,
-      feedCount: plan.feeds.count * FeedFormat.allCases.count,
+      feedCount: plan.feedPaths.count,
       outcome: outcome,
       diagnostics: workspace.diagnostics + content.problems + imageProblems.map(\.diagnostic),
       leftOutPictures: imageProblems.map(\.picture))
@@ -284,7 +285,7 @@ public enum FeedBuild {
     _ plan: FeedPlan, output: HeraldConfiguration.Folder, remembered: [String: BuildCache.RememberedOutput]
   ) -> [PlannedFeed] {
     plan.feeds.filter { feed in
-      FeedFormat.allCases.contains { format in
+      feed.formats.contains { format in
         let path = feed.path(format)
         guard let known = remembered[path], known.digest == feed.digest else { return true }
         return FileSignature.of(output.url.appendingPathComponent(path).path) != known.signature

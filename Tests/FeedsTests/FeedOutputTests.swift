@@ -20,14 +20,16 @@ import Testing
     let output = FeedOutput(folder: folder.url, displayPath: "public")
     let entries = [try SmallSite.entry("one", day: 1), try SmallSite.entry("two", day: 2)]
     #expect(
-      try write(entries, to: output).written.sorted() == ["atom.xml", "feed.json", "feed.xsl", "rss.xml"])
+      try write(entries, to: output).written.sorted() == [
+        "atom.xml", "feed.css", "feed.json", "index.html", "rss.xml",
+      ])
     let before = try inode(folder.path("atom.xml"))
     let modified =
       try FileManager.default.attributesOfItem(atPath: folder.path("atom.xml"))[.modificationDate] as? Date
 
     let again = try write(entries, to: output)
     #expect(again.written.isEmpty)
-    #expect(again.unchanged.sorted() == ["atom.xml", "feed.json", "feed.xsl", "rss.xml"])
+    #expect(again.unchanged.sorted() == ["atom.xml", "feed.css", "feed.json", "index.html", "rss.xml"])
     #expect(try inode(folder.path("atom.xml")) == before)
     #expect(
       try FileManager.default.attributesOfItem(atPath: folder.path("atom.xml"))[.modificationDate] as? Date
@@ -44,7 +46,7 @@ import Testing
     // No temporary file is left behind.
     #expect(
       try FileManager.default.contentsOfDirectory(atPath: folder.url.path).sorted() == [
-        "atom.xml", "feed.json", "feed.xsl", "rss.xml",
+        "atom.xml", "feed.css", "feed.json", "index.html", "rss.xml",
       ])
   }
 
@@ -70,7 +72,7 @@ import Testing
     _ = try write(entries, to: FeedOutput(folder: folder.url, displayPath: "public"))
     let files = try FeedPlanner.files(
       for: entries.map(\.0), site: SmallSite.site, content: SmallSite.content(entries))
-    #expect(files.count == (FeedWriter.feedsPerPass + 5 + 2) * 3 + 1)
+    #expect(files.count == (FeedWriter.feedsPerPass + 5 + 2) * 3 + FeedPlanner.pageNames.count)
     for file in files {
       #expect(try Data(contentsOf: folder.url.appendingPathComponent(file.path)) == file.data, "\(file.path)")
     }

@@ -57,7 +57,7 @@ import Testing
   /// Every output file's bytes and modification time.
   func snapshot(_ site: TestSite) throws -> [String: String] {
     var result: [String: String] = [:]
-    for file in try site.feedFiles() + ["public/feed.xsl", "state/entry-ids.json"] {
+    for file in try site.feedFiles() + ["public/feed.css", "public/index.html", "state/entry-ids.json"] {
       let attributes = try FileManager.default.attributesOfItem(atPath: site.path(file))
       let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
       result[file] = "\(modified) \(try Data(contentsOf: URL(fileURLWithPath: site.path(file))).hashValue)"

@@ -22,15 +22,20 @@ final class TestSite: @unchecked Sendable {
     return SharedData.packageRoot.appendingPathComponent(".build/debug/herald").path
   }()
 
-  init(limit: Int = 20, hiddenPosts: String = "include", extraSite: String = "") throws {
+  init(limit: Int = 20, hiddenPosts: String = "include", extraSite: String = "", extraFeeds: String = "")
+    throws
+  {
     folder = try TemporaryFolder()
     sharedState = Self.usesPostgres ? try PostgresServer.shared.makeDatabase() : nil
-    try writeConfiguration(limit: limit, hiddenPosts: hiddenPosts, extraSite: extraSite)
+    try writeConfiguration(
+      limit: limit, hiddenPosts: hiddenPosts, extraSite: extraSite, extraFeeds: extraFeeds)
     try FileManager.default.createDirectory(
       at: root.appendingPathComponent("posts"), withIntermediateDirectories: true)
   }
 
-  func writeConfiguration(limit: Int = 20, hiddenPosts: String = "include", extraSite: String = "") throws {
+  func writeConfiguration(
+    limit: Int = 20, hiddenPosts: String = "include", extraSite: String = "", extraFeeds: String = ""
+  ) throws {
     try folder.write(
       "herald.yml",
       """
@@ -50,6 +55,7 @@ final class TestSite: @unchecked Sendable {
       feeds:
         url: https://openinfra.org/feeds/
         limit: \(limit)
+      \(extraFeeds)
       """)
   }
 

@@ -1,0 +1,126 @@
+internal import Foundation
+
+/// The files of the output folder that are not feeds: the stylesheet that shows a feed as a
+/// page, and `index.html`, the page that lists every feed with the lines to paste into the
+/// site's `<head>`. Both depend only on the plan's feeds, never on the time, so an unchanged
+/// site leaves them untouched.
+enum FeedPages {
+  /// The bytes of the page called `name` (one of `FeedPlanner.pageNames`).
+  static func data(_ name: String, plan: FeedPlan, site: FeedSite) -> Data {
+    switch name {
+    case FeedPlanner.stylesheetName: Data(FeedStylesheet.css.utf8)
+    default: Data(index(plan, site: site).utf8)
+    }
+  }
+
+  /// The index page: HTML5 with inline CSS, no script, nothing fetched from elsewhere.
+  static func index(_ plan: FeedPlan, site: FeedSite) -> String {
+    let subscriptions = plan.feeds.filter { !$0.isArchive }
+    guard let main = subscriptions.first else { return "" }
+    var page = """
+      <!DOCTYPE html>
+      <html lang="\(attribute(site.language ?? "en"))">
+      <head>
+      <meta charset="utf-8">
+      <meta name="viewport" content="width=device-width, initial-scale=1">
+      <title>\(text(site.title)): feeds</title>
+
+      """
+    page += alternateLinks(main).map { $0 + "\n" }.joined()
+    page += "<style>\n\(style)</style>\n</head>\n<body>\n<main>\n"
+    page += "<h1>\(text(site.title)): feeds</h1>\n"
+    page += """
+      <p class="note">A feed brings new posts to you as they are published: copy a feed's address \
+      into your feed reader app (no account, no email). Atom and RSS suit every reader; \
+      JSON Feed is for the readers that prefer it.\(site.archiveSize == nil ? "" : archiveNote)</p>
+
+      """
+    page += section(main, heading: "Every post", description: site.description)
+    let categories = subscriptions.dropFirst()
+    if !categories.isEmpty {
+      page += "<h2>By category</h2>\n"
+      for feed in categories {
+        page += section(feed, heading: categoryLabel(feed, site: site), description: nil, level: 3)
+      }
+    }
+    page += """
+      <h2>For the site’s pages</h2>
+      <p>These lines in the <code>&lt;head&gt;</code> of the site’s pages let browsers and \
+      readers find the feeds:</p>
+      <pre><code>\(alternateLinks(main).map(text).joined(separator: "\n"))</code></pre>
+      </main>
+      </body>
+      </html>
+
+      """
+    return page
+  }
+
+  private static let archiveNote =
+    " Each Atom and RSS feed links its archives (RFC 5005), so a reader that follows them gets every post."
+
+  private static func section(
+    _ feed: PlannedFeed, heading: String, description: String?, level: Int = 2
+  ) -> String {
+    var html = "<section>\n<h\(level)>\(text(heading))</h\(level)>\n"
+    if let description { html += "<p>\(text(description))</p>\n" }
+    html += "<ul>\n"
+    for format in feed.formats {
+      let url = feed.document.folderURL + format.fileName
+      html += "<li><a href=\"\(attribute(url))\">\(format.displayName)</a> <code>\(text(url))</code></li>\n"
+    }
+    return html + "</ul>\n</section>\n"
+  }
+
+  /// `<link rel="alternate">` for each format of `feed`.
+  private static func alternateLinks(_ feed: PlannedFeed) -> [String] {
+    feed.formats.map { format in
+      "<link rel=\"alternate\" type=\"\(format.mediaType)\" title=\"\(attribute(feed.document.title))\" "
+        + "href=\"\(attribute(feed.document.folderURL + format.fileName))\">"
+    }
+  }
+
+  private static func categoryLabel(_ feed: PlannedFeed, site: FeedSite) -> String {
+    let prefix = site.title + ": "
+    return feed.document.title.hasPrefix(prefix)
+      ? String(feed.document.title.dropFirst(prefix.count)) : feed.document.title
+  }
+
+  private static func text(_ value: String) -> String { HTMLText.escaped(XMLText.cleaned(value)) }
+  private static func attribute(_ value: String) -> String {
+    HTMLText.escaped(XMLText.cleaned(value), quotes: true)
+  }
+
+  private static let style = """
+    :root{color-scheme:light dark;--bg:#f5f6f8;--card:#fff;--fg:#1d2330;--muted:#5d6677;--line:#e2e5eb;--note:#fff7ed;--note-line:#fdba74}
+    @media (prefers-color-scheme:dark){:root{--bg:#11141a;--card:#1a1e26;--fg:#e6e9ef;--muted:#9aa3b2;--line:#2b313c;--note:#2a1f16;--note-line:#9a4a12}}
+    body{margin:0;background:var(--bg);color:var(--fg);font:16px/1.6 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",Arial,sans-serif;overflow-wrap:anywhere}
+    main{max-width:46rem;margin:0 auto;padding:1.5rem 1rem 3rem}
+    .note{background:var(--note);border:1px solid var(--note-line);border-radius:12px;padding:1rem 1.1rem}
+    section{background:var(--card);border:1px solid var(--line);border-radius:12px;padding:.25rem 1.25rem;margin:0 0 1rem}
+    ul{padding-left:1.1rem}
+    code,pre{font:.88rem/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
+    code{color:var(--muted)}
+    pre{white-space:pre-wrap;background:var(--card);border:1px solid var(--line);border-radius:8px;padding:.75rem}
+
+    """
+}
+
+/// Text made safe to put in HTML.
+enum HTMLText {
+  /// `text` with `&`, `<` and `>` escaped, and `"` too when it goes in an attribute.
+  static func escaped(_ text: String, quotes: Bool = false) -> String {
+    var result = ""
+    result.reserveCapacity(text.utf8.count)
+    for character in text {
+      switch character {
+      case "&": result += "&amp;"
+      case "<": result += "&lt;"
+      case ">": result += "&gt;"
+      case "\"" where quotes: result += "&quot;"
+      default: result.append(character)
+      }
+    }
+    return result
+  }
+}
