@@ -147,6 +147,12 @@ public enum FeedPlanner {
     }
   }
 
+  /// Whether `path` (below the output folder) is an archive document, `…/archive/N/FILE`.
+  public static func isArchivePath(_ path: String) -> Bool {
+    let parts = path.split(separator: "/")
+    return parts.count >= 3 && parts[parts.count - 3] == archiveFolder && Int(parts[parts.count - 2]) != nil
+  }
+
   /// A file-system- and URL-friendly name for a category: lowercase letters and digits
   /// joined by `-` (`News & Announcements` → `news-announcements`).
   public static func categorySlug(_ label: String) -> String {

@@ -411,7 +411,10 @@ public struct Publisher {
   }
 
   private func pingRequests(hub: String, changed: [String]) -> [HTTPRequest] {
-    let feeds = changed.filter { $0.hasSuffix(".xml") || $0.hasSuffix(".json") }.map {
+    // Readers subscribe to the subscription feeds; archives are fetched once, by following links.
+    let feeds = changed.filter {
+      ($0.hasSuffix(".xml") || $0.hasSuffix(".json")) && !FeedPlanner.isArchivePath($0)
+    }.map {
       configuration.feedsURL + $0
     }
     guard !feeds.isEmpty else { return [] }

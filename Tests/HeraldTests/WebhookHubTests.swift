@@ -73,6 +73,15 @@ import Testing
     #expect(form.contains("hub.url=https%3A%2F%2Fopeninfra.org%2Ffeeds%2Fatom.xml"))
     #expect(try site.herald("publish", "--credentials", "credentials").status == 0)
     #expect(try requests(hub).count == 1, "nothing changed: no ping")
+
+    // With archives, the hub hears of the subscription feeds only: nobody subscribes to an archive.
+    try site.writeConfiguration(limit: 1, extraFeeds: "  archive: true\n  archive_size: 2")
+    try site.post("b.md", title: "B", date: "2025-06-02T10:00:00Z")
+    #expect(try site.herald("publish", "--credentials", "credentials").status == 0)
+    #expect(FileManager.default.fileExists(atPath: site.path("public/archive/1/atom.xml")))
+    let form2 = (try requests(hub).last?["body"] as? String) ?? ""
+    #expect(form2.contains("hub.url=https%3A%2F%2Fopeninfra.org%2Ffeeds%2Fatom.xml"))
+    #expect(!form2.contains("archive"), "\(form2)")
   }
 
   @Test func catchingUpIsPacedAndTheDryRunSaysSoToo() throws {
