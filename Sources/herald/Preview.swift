@@ -27,11 +27,20 @@ struct Preview: ParsableCommand {
   @Flag(help: "Print one JSON document instead of text.")
   var json = false
 
+  @Option(
+    name: .customLong("html"),
+    help: ArgumentHelp(
+      "Write one self-contained HTML page for review in a browser instead of printing text.",
+      valueName: "file"))
+  var htmlFile: String?
+
   func validate() throws {
     for name in networkNames where Network(rawValue: name) == nil {
       throw ValidationError(
         "unknown network '\(name)'; choose from \(Network.allCases.map(\.rawValue).joined(separator: ", "))")
     }
+    if json, htmlFile != nil { throw ValidationError("--json and --html cannot be used together.") }
+    if htmlFile?.isEmpty == true { throw ValidationError("--html needs a file to write.") }
   }
 
   func run() throws {
@@ -66,9 +75,20 @@ struct Preview: ParsableCommand {
       let check = !posts.isEmpty || plans.contains { $0.schedule.date != nil }
       return PostPreview(
         post: post, status: post.status(at: now, hiddenPosts: configuration.hiddenPosts), plans: plans,
-        jobs: jobsByPost[post.id] ?? [], pictures: pictures.describe(post, networks: shown, check: check))
+        jobs: jobsByPost[post.id] ?? [], pictures: pictures.describe(post, networks: shown, check: check),
+        thumbnail: htmlFile == nil ? nil : pictures.thumbnail(post))
     }
-    if json {
+    if let htmlFile {
+      let page = PreviewPage(
+        siteTitle: configuration.site.title, language: configuration.site.language ?? "en",
+        zone: configuration.site.timeZone, now: now)
+      try PreviewPage.write(page.render(previews), to: htmlFile)
+      let going = previews.reduce(0) { total, preview in
+        total
+          + preview.plans.filter { plan in plan.schedule.date != nil && (try? plan.post.get()) != nil }.count
+      }
+      console.say("Wrote \(htmlFile): \(previews.count) posts, \(going) social posts that go out.")
+    } else if json {
       FileHandle.standardOutput.write(try PreviewJSON.render(previews))
     } else {
       let isTerminal = isatty(STDOUT_FILENO) == 1
