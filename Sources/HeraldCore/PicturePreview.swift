@@ -10,10 +10,13 @@ public import Social
 public struct PicturePreview {
   private let configuration: HeraldConfiguration
   private let store: ImageStore
+  private let fetches: Bool
 
-  /// A preview of pictures under `configuration`.
-  public init(configuration: HeraldConfiguration) {
+  /// A preview of pictures under `configuration`; with `fetches` false, pictures that are not
+  /// in the static folder are named but not read, so nothing goes over the network.
+  public init(configuration: HeraldConfiguration, fetches: Bool = true) {
     self.configuration = configuration
+    self.fetches = fetches
     store = ImageStore(
       staticFolder: configuration.staticFolder?.url, siteURL: configuration.site.url, cacheFolder: nil,
       connectTimeout: .seconds(configuration.httpConnectTimeout), timeout: .seconds(configuration.httpTimeout)
@@ -39,6 +42,11 @@ public struct PicturePreview {
           .unchecked, "\(image.reference) (not checked: the post is not announced)")
         continue
       }
+      guard fetches || isLocal(payload) else {
+        notes[network] = PictureNote(
+          .unchecked, "\(image.reference) (not checked: it is not in site.static, and nothing is fetched)")
+        continue
+      }
       do throws(ImageFailure) {
         let original = try store.probe(payload.location).info
         guard let picture = try PictureMaker(store: store).picture(payload, for: use, network: network) else {
@@ -55,6 +63,11 @@ public struct PicturePreview {
       }
     }
     return notes
+  }
+
+  /// Whether `payload` is read from the static folder rather than fetched.
+  private func isLocal(_ payload: PayloadImage) -> Bool {
+    configuration.staticFolder != nil && store.sitePath(payload.location) != nil
   }
 
   /// The post's picture made small for a page, read only from the static folder: a page made

@@ -68,7 +68,8 @@ struct Preview: ParsableCommand {
       jobs = []
     }
     let jobsByPost = Dictionary(grouping: jobs, by: \.postID)
-    let pictures = PicturePreview(configuration: configuration)
+    // The review page is made offline: a picture that is not in site.static is named, not fetched.
+    let pictures = PicturePreview(configuration: configuration, fetches: htmlFile == nil)
     let previews = selected.map { post in
       let plans = planner.plans(for: post, networks: shown, now: now)
       // Pictures are read for posts that will go out, or that were asked for by name.

@@ -477,10 +477,10 @@ extension PreviewTests {
     try site.post(
       "broken.md", title: "Not a picture", date: "2026-03-05T07:00:00Z",
       extra: "image: /img/\(TestImages.text)")
-    // Not announced (before announce_since), so nothing reads it for the text lines either; the
-    // page must not fetch it for its thumbnail. Port 9 on loopback: nothing answers there.
+    // Announced, yet neither its thumbnail nor its picture lines may fetch it: a fetch would
+    // say the address is loopback, which the site is not.
     try site.post(
-      "remote.md", title: "Remote picture", date: "2025-06-01T07:00:00Z",
+      "remote.md", title: "Remote picture", date: "2026-03-05T06:00:00Z",
       extra: "image: https://127.0.0.1:9/picture.png")
     let written = try site.herald(
       ["preview", "--html", "page.html", "--now", "2026-03-06T00:00:00Z"] + Self.everyNetwork)
@@ -497,6 +497,8 @@ extension PreviewTests {
         && text("Missing picture").contains("does not exist"))
     #expect(text("Not a picture").contains("Picture not shown: "))
     #expect(text("Remote picture").contains("is not on the site, and nothing is fetched for a preview"))
+    #expect(text("Remote picture").contains("not checked: it is not in site.static, and nothing is fetched"))
+    #expect(!text("Remote picture").contains("loopback"))
     #expect(!text("Good picture").contains("Picture not shown"))
     // Bluesky's link card carries the picture as its thumbnail; a webhook shows none.
     let cards = try cards(page)
