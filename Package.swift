@@ -166,21 +166,20 @@ let package = Package(
         "Delivery",
         "HTTP",
         "Images",
+        "Files",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "Yams", package: "Yams"),
       ],
       swiftSettings: swiftSettings
     ),
-    // herald: parses arguments, calls HeraldCore, prints (or writes a page atomically, through
-    // Files); the models it prints come from Posts and Social, never from the machinery (Feeds,
-    // Delivery, HTTP).
+    // herald: parses arguments, calls HeraldCore, prints; the models it prints come from Posts
+    // and Social, never from the machinery (Feeds, Delivery, HTTP).
     .executableTarget(
       name: "herald",
       dependencies: [
         "HeraldCore",
         "Posts",
         "Social",
-        "Files",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ],

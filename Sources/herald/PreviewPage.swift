@@ -1,4 +1,3 @@
-import Files
 import Foundation
 import HeraldCore
 import Posts
@@ -55,9 +54,9 @@ struct PreviewPage {
   /// Writes `html` to `path` whole or not at all, so a browser reloading it never shows half.
   static func write(_ html: String, to path: String) throws {
     do {
-      try AtomicFile.write(Data(html.utf8), to: URL(fileURLWithPath: path))
+      try OutputFile.write(html, to: path)
     } catch {
-      throw Diagnostic(.error, path: path, "cannot write the preview page: \(error.description)")
+      throw Diagnostic(.error, path: error.path, "cannot write the preview page: \(error.message)")
     }
   }
 
