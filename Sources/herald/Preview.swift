@@ -83,7 +83,8 @@ struct Preview: ParsableCommand {
       let page = PreviewPage(
         siteTitle: configuration.site.title, language: configuration.site.language ?? "en",
         zone: configuration.site.timeZone, now: now)
-      try PreviewPage.write(page.render(previews), to: htmlFile)
+      // A stored page is held to what printed output is: no secret, whatever a queue line says.
+      try PreviewPage.write(console.redacted(page.render(previews)), to: htmlFile)
       let going = previews.reduce(0) { total, preview in
         total
           + preview.plans.filter { plan in plan.schedule.date != nil && (try? plan.post.get()) != nil }.count

@@ -548,6 +548,29 @@ extension PreviewTests {
     #expect((try cards(page)["post-4-mastodon"]?["facts"] as? String)?.contains("Never: a draft") == true)
   }
 
+  @Test func eachCardHasItsQueueLinesAndThePageNoSecret() throws {
+    let site = try TestSite(extraSite: "social:\n  announce_since: 2025-01-01T00:00:00Z\n  max_age: 7d")
+    try site.post("zuul.md", title: "Zuul 12 is out", date: "2025-06-01T10:00:00Z")
+    // Nothing listens there: the job fails and waits for its next try.
+    let port = try ServerProcess.freePort()
+    try site.folder.write("credentials", "WEBHOOK_URL=http://127.0.0.1:\(port)/hooks/s3cr3t-token-path\n")
+    chmod(site.path("credentials"), 0o600)
+    let run = try site.herald("publish", "--credentials", "credentials", "--now", "2025-06-01T12:00:00Z")
+    #expect(run.status == 0, "\(run.errors)")
+    let text = try site.herald("preview", "--credentials", "credentials", "--now", "2025-06-01T12:01:00Z")
+    let expected = text.output.split(separator: "\n").map(String.init).filter { $0.hasPrefix("queue: ") }
+    #expect(expected.count == 1)
+    let written = try site.herald(
+      "preview", "--html", "page.html", "--credentials", "credentials", "--now", "2025-06-01T12:01:00Z")
+    #expect(written.status == 0, "\(written.errors)")
+    let page = try readPage(site, "page.html")
+    let card = try #require(try cards(page)["post-1-webhook"])
+    #expect(card["queue"] as? [String] == expected)
+    #expect(expected.first?.contains("retrying after") == true)
+    #expect(try site.folder.read("page.html").contains("queue: queued"))
+    #expect(!(try site.folder.read("page.html")).contains("s3cr3t-token-path"))
+  }
+
   @Test func thePageIsRefusedWithJSONAndReportedWhenItCannotBeWritten() throws {
     let site = try sampleSite()
     let both = try site.herald("preview", "--json", "--html", "page.html")
