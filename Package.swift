@@ -166,6 +166,7 @@ let package = Package(
         "Delivery",
         "HTTP",
         "Images",
+        "Files",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "Yams", package: "Yams"),
       ],

@@ -10,32 +10,41 @@ public import Social
 public struct PicturePreview {
   private let configuration: HeraldConfiguration
   private let store: ImageStore
+  private let fetches: Bool
 
-  /// A preview of pictures under `configuration`.
-  public init(configuration: HeraldConfiguration) {
+  /// A preview of pictures under `configuration`; with `fetches` false, pictures that are not
+  /// in the static folder are named but not read, so nothing goes over the network.
+  public init(configuration: HeraldConfiguration, fetches: Bool = true) {
     self.configuration = configuration
+    self.fetches = fetches
     store = ImageStore(
       staticFolder: configuration.staticFolder?.url, siteURL: configuration.site.url, cacheFolder: nil,
       connectTimeout: .seconds(configuration.httpConnectTimeout), timeout: .seconds(configuration.httpTimeout)
     )
   }
 
-  /// One line per network of `networks` for `post`, none when the post has no picture;
+  /// A note per network of `networks` for `post`, none when the post has no picture;
   /// `check` false names the picture without reading it (a post that will never be announced).
-  public func describe(_ post: Post, networks: [Network], check: Bool) -> [Network: String] {
+  public func describe(_ post: Post, networks: [Network], check: Bool) -> [Network: PictureNote] {
     guard let image = post.image else { return [:] }
     let alt = image.alt.isEmpty ? "no alt text" : "alt “\(image.alt)”"
     let payload = PayloadImage(image, permalink: post.permalink)
-    var lines: [Network: String] = [:]
+    var notes: [Network: PictureNote] = [:]
     for network in networks {
       let entry = NetworkRegistry.entry(network)
       let use = entry.pictureUse(configuration)
       if use == .none {
-        lines[network] = "\(image.reference): \(entry.withoutPicture)"
+        notes[network] = PictureNote(.notTaken, "\(image.reference): \(entry.withoutPicture)")
         continue
       }
       guard check else {
-        lines[network] = "\(image.reference) (not checked: the post is not announced)"
+        notes[network] = PictureNote(
+          .unchecked, "\(image.reference) (not checked: the post is not announced)")
+        continue
+      }
+      guard fetches || isLocal(payload) else {
+        notes[network] = PictureNote(
+          .unchecked, "\(image.reference) (not checked: it is not in site.static, and nothing is fetched)")
         continue
       }
       do throws(ImageFailure) {
@@ -48,11 +57,39 @@ public struct PicturePreview {
           ? "sent as \(picture.mediaType.dropFirst(6).uppercased()), \(picture.width) × \(picture.height), "
             + ImageInfo.size(picture.byteCount)
           : "fetched by \(network.rawValue) from \(picture.url ?? "its URL")"
-        lines[network] = "\(image.reference) (\(original.summary)) → \(sent); \(alt)"
+        notes[network] = PictureNote(.sent, "\(image.reference) (\(original.summary)) → \(sent); \(alt)")
       } catch {
-        lines[network] = "\(image.reference) is left out: \(error.message)"
+        notes[network] = PictureNote(.leftOut, "\(image.reference) is left out: \(error.message)")
       }
     }
-    return lines
+    return notes
   }
+
+  /// Whether `payload` is read from the static folder rather than fetched.
+  private func isLocal(_ payload: PayloadImage) -> Bool {
+    configuration.staticFolder != nil && store.sitePath(payload.location) != nil
+  }
+
+  /// The post's picture made small for a page, read only from the static folder: a page made
+  /// for review fetches nothing, and one bad picture costs only its own thumbnail. Nil when
+  /// the post has no picture.
+  public func thumbnail(_ post: Post) -> PictureThumbnail? {
+    guard let image = post.image else { return nil }
+    let payload = PayloadImage(image, permalink: post.permalink)
+    let content: PictureThumbnail.Content
+    do throws(ImageFailure) {
+      let variant = try ImageProcessor.variant(
+        of: try store.localData(payload.location), limits: Self.thumbnail)
+      content = .image(
+        mediaType: variant.info.format.mediaType, data: variant.data, width: variant.info.width,
+        height: variant.info.height)
+    } catch {
+      content = .unavailable(error.message)
+    }
+    return PictureThumbnail(reference: image.reference, alt: image.alt, content: content)
+  }
+
+  /// 600 px is a card's width on a phone at twice its density; 120 KB keeps a page of thirty
+  /// posts a few megabytes.
+  static let thumbnail = ImageLimits(maxBytes: 120_000, maxSide: 600, formats: [.jpeg, .png])
 }

@@ -94,6 +94,18 @@ public final class ImageStore: @unchecked Sendable {
     return Prepared(file: file, variant: variant.info, original: original, origin: origin)
   }
 
+  /// The bytes of `reference` when they can be had without the network: a site path read from
+  /// the static folder. For what must never fetch, such as a page made for review.
+  public func localData(_ reference: String) throws(ImageFailure) -> Data {
+    guard let path = sitePath(reference) else {
+      throw ImageFailure("\(reference) is not on the site, and nothing is fetched for a preview")
+    }
+    guard staticFolder != nil else {
+      throw ImageFailure("site.static is not set, so \(path) cannot be read without fetching it")
+    }
+    return try load(reference).data
+  }
+
   /// The bytes of `reference`. The last one read is kept (one picture goes to several
   /// networks in a row); no more, so memory stays bounded by the largest picture.
   private func load(_ reference: String) throws(ImageFailure) -> (data: Data, origin: String) {

@@ -74,7 +74,7 @@ public enum BlueskyFacets {
   )
 
   /// Converts UTF-16 offsets to UTF-8 ones: the client's `utf16IndexToUtf8Index`.
-  private struct UTF8Offsets {
+  struct UTF8Offsets {
     let text: String
 
     init(_ text: String) { self.text = text }
@@ -88,6 +88,8 @@ public enum BlueskyFacets {
       Facet.ByteSlice(
         byteStart: utf8Offset(range.location), byteEnd: utf8Offset(NSMaxRange(range)))
     }
+
+    func bytes(_ range: NSRange) -> Range<Int> { slice(range).range }
   }
 
   /// The client's patterns (`rich-text/util.ts`), with JavaScript's `\s` spelled out:

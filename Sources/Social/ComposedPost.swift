@@ -40,6 +40,8 @@ public struct ComposedPost: Sendable, Equatable {
   public let limit: Int?
   /// Bluesky's facets for `text` (empty for other networks).
   public let facets: [Facet]
+  /// The permalink as it went into the text, whole.
+  public let permalink: String
   /// The title as it went into the text (whole, cut with "…", or empty).
   public let title: String
   /// The summary as it went into the text (whole, cut with "…", or empty).

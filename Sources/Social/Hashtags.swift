@@ -42,4 +42,15 @@ enum Hashtags {
   static func occurrences(of pattern: ICUPattern, in text: String) -> [NSRange] {
     pattern.matches(in: text as NSString).map(\.range)
   }
+
+  /// UTF-16 ranges of `tag` (`#Name`) as a tag a network links: whole, and at the start of
+  /// the text or after whitespace (`a#Name` is no tag anywhere).
+  static func standalone(_ tag: String, in text: String) -> [NSRange] {
+    let ns = text as NSString
+    return occurrences(of: pattern(for: tag), in: text).filter { range in
+      range.location == 0
+        || ns.substring(with: NSRange(location: range.location - 1, length: 1)).unicodeScalars.allSatisfy(
+          \.properties.isWhitespace)
+    }
+  }
 }

@@ -90,7 +90,7 @@ public struct SocialComposer: Sendable {
       ? Self.facets(for: draft, permalink: permalink) : []
     return ComposedPost(
       network: profile.network, text: draft.text, length: profile.length(of: draft.text),
-      limit: profile.limit, facets: facets, title: draft.title, summary: draft.summary,
+      limit: profile.limit, facets: facets, permalink: permalink, title: draft.title, summary: draft.summary,
       hashtags: draft.hashtags, shortening: draft.shortening)
   }
 
@@ -143,14 +143,8 @@ public struct SocialComposer: Sendable {
   static func facets(for draft: Draft, permalink: String) -> [Facet] {
     let text = draft.text
     var facets = BlueskyFacets.detect(in: text)
-    func bytes(_ range: NSRange) -> Facet.ByteSlice {
-      let utf16 = text.utf16
-      let start = utf16.index(utf16.startIndex, offsetBy: range.location)
-      let end = utf16.index(start, offsetBy: range.length)
-      return Facet.ByteSlice(
-        byteStart: text.utf8.distance(from: text.utf8.startIndex, to: start),
-        byteEnd: text.utf8.distance(from: text.utf8.startIndex, to: end))
-    }
+    let offsets = BlueskyFacets.UTF8Offsets(text)
+    func bytes(_ range: NSRange) -> Facet.ByteSlice { offsets.slice(range) }
     func ensure(_ slice: Facet.ByteSlice, _ feature: Facet.Feature, isLink: Bool) {
       let sameKind: (Facet) -> Bool = { facet in
         facet.features.contains { feature in
@@ -169,11 +163,7 @@ public struct SocialComposer: Sendable {
       ensure(bytes(link), .link(uri: permalink), isLink: true)
     }
     for tag in draft.hashtags {
-      for range in Hashtags.occurrences(of: Hashtags.pattern(for: tag), in: text) {
-        let before =
-          range.location == 0
-          ? " " : ns.substring(with: NSRange(location: range.location - 1, length: 1))
-        guard before.unicodeScalars.allSatisfy(\.properties.isWhitespace) else { continue }
+      for range in Hashtags.standalone(tag, in: text) {
         ensure(bytes(range), .tag(String(tag.dropFirst())), isLink: false)
       }
     }

@@ -50,7 +50,7 @@ struct PreviewRenderer {
     for plan in preview.plans {
       line("")
       renderPlan(plan)
-      if let picture = preview.pictures[plan.network] {
+      if let picture = preview.pictures[plan.network]?.line {
         for part in wrap("image: " + picture, width: width - 2) { line(style("│ " + part, .dim)) }
       }
       for queued in preview.queueLines(plan.network, zone: zone) { line(style(queued, .dim)) }
