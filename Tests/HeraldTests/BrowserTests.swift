@@ -226,4 +226,114 @@ import Testing
       #expect(probe.scrollWidth <= Double(width), "\(browser) index.html at \(width)")
     }
   }
+
+  /// Runs in the review page: each card's place, the timeline's links, and the page's width.
+  static let reviewProbe = #"""
+    (() => {
+      const cards = Array.from(document.querySelectorAll('.card')).map((c) => {
+        const r = c.getBoundingClientRect();
+        return {id: c.id, height: r.height, left: r.left, right: r.right,
+                text: (c.querySelector('.text') || c).textContent};
+      });
+      // Each in-page link, and whether its target is on the page.
+      const brokenLinks = Array.from(document.querySelectorAll('a[href^="#"]'))
+        .map((a) => a.getAttribute('href'))
+        .filter((href) => document.getElementById(decodeURIComponent(href.slice(1))) === null);
+      return {cards, brokenLinks, links: document.querySelectorAll('a[href^="#"]').length, viewport: innerWidth, scrollWidth: document.documentElement.scrollWidth,
+              scripts: document.scripts.length};
+    })()
+    """#
+
+  struct Review: Decodable {
+    struct Card: Decodable {
+      var id: String
+      var height: Double
+      var left: Double
+      var right: Double
+      var text: String
+    }
+    var cards: [Card]
+    /// In-page links whose target is missing.
+    var brokenLinks: [String]
+    /// In-page links: the timeline's rows.
+    var links: Int
+    var viewport: Double
+    var scrollWidth: Double
+    var scripts: Int
+  }
+
+  @Test(arguments: ["chromium", "firefox"])
+  func theReviewPageDrawsEveryCard(browser: String) throws {
+    let site = try TestSite()
+    try site.copyPosts(from: try #require(SharedData.corpus, "../shared is needed"))
+    let networks = ["mastodon", "bluesky", "x", "linkedin", "threads", "webhook"]
+    let now = ["--now", "2025-11-05T21:00:00Z"]
+    #expect(try site.herald(["build"] + now).status == 0)
+    let written = try site.herald(
+      ["preview", "--html", "public/review.html"] + now + networks.flatMap { ["--network", $0] })
+    #expect(written.status == 0, "\(written.errors)")
+    // What goes out, as `preview --json` says: every one must have its card.
+    let json = try site.herald(["preview", "--json"] + now + networks.flatMap { ["--network", $0] })
+    let document = try #require(
+      try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any])
+    let posts = try #require(document["posts"] as? [[String: Any]])
+    let social = posts.flatMap { ($0["social"] as? [[String: Any]]) ?? [] }
+    let texts = social.compactMap { $0["text"] as? String }
+    #expect(!texts.isEmpty)
+    let goingOut = social.filter { $0["send_at"] is String }
+    #expect(!goingOut.isEmpty)
+
+    let server = try ServerProcess(
+      [
+        "python3", Self.fixtures.appendingPathComponent("serve_folder.py").path, "{port}",
+        site.path("public"),
+      ])
+    defer { server.stop() }
+    let shots = try TemporaryFolder()
+    defer { keepScreenshots(shots) }
+    var jobs: [[String: Any]] = []
+    for width in Self.widths {
+      jobs.append([
+        "url": "\(server.baseURL)/review.html", "width": width, "height": 900,
+        "screenshot": shots.path("\(browser)-review-\(width).png"), "eval": Self.reviewProbe,
+      ])
+    }
+    try shots.write(
+      "jobs.json", String(decoding: try JSONSerialization.data(withJSONObject: jobs), as: UTF8.self))
+    let result = try Program.run(
+      "/usr/bin/env",
+      [
+        "python3", Self.fixtures.appendingPathComponent("browse.py").path, "--browser", browser,
+        "--urls-file",
+        shots.path("jobs.json"), "--timeout", "90",
+      ], in: shots.url)
+    try #require(result.status == 0, "\(browser): \(result.errors)")
+    struct ReviewVisit: Decodable {
+      var result: Review
+      var console: [String]
+    }
+    for (width, visit) in zip(
+      Self.widths, try JSONDecoder().decode([ReviewVisit].self, from: Data(result.output.utf8)))
+    {
+      let review = visit.result
+      let name = "\(browser) review at \(width)"
+      #expect(review.scripts == 0, "\(name)")
+      #expect(visit.console.isEmpty, "\(name): \(visit.console)")
+      #expect(review.scrollWidth <= Double(width), "\(name): wider than the window (\(review.scrollWidth))")
+      #expect(review.cards.count == posts.count * networks.count, "\(name)")
+      for card in review.cards {
+        #expect(card.height > 40 && card.left >= 0 && card.right <= Double(width), "\(name): \(card.id)")
+      }
+      // Every social post that goes out is drawn, whole, in a card (whitespace as drawn aside).
+      let drawn = review.cards.map { $0.text.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+      for text in texts {
+        let words = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(drawn.contains { $0.contains(words) }, "\(name): no card shows \(text)")
+      }
+      // Each timeline row leads to something on the page.
+      #expect(review.links >= goingOut.count, "\(name): the timeline has \(review.links) rows")
+      #expect(review.brokenLinks.isEmpty, "\(name): links to nothing: \(review.brokenLinks)")
+      #expect(try pngWidth(shots.path("\(browser)-review-\(width).png")) == width)
+    }
+  }
 }
