@@ -14,6 +14,7 @@ run (as `/usr/bin/time -v` reports it). Nothing here is a test: timings vary wit
 import argparse
 import os
 import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -128,6 +129,84 @@ def measure(name, command, cwd, repeat, before=None, warm_up=False):
     return name, statistics.median(r[0] for r in runs), max(r[1] for r in runs)
 
 
+def cron_cases(herald, folder, size, repeat):
+    """The cron job's cases with subscription feeds of 20 (`cron.yml`, its own output and
+    state): a cold build, then nothing changed, one new post, one edited old post, one removed
+    post. Each change is made before its run and checked after it, so a run that skipped the
+    work can never pass for a fast one; the archive is put back as it was at the end."""
+    with open(os.path.join(folder, "herald.yml"), encoding="utf-8") as f:
+        config = f.read().replace("output: public", "output: public-cron").replace("state: state", "state: state-cron")
+    with open(os.path.join(folder, "cron.yml"), "w", encoding="utf-8") as f:
+        f.write(config.replace("limit: 0", "limit: 20"))
+    for sub in ("public-cron", "state-cron"):
+        shutil.rmtree(os.path.join(folder, sub), ignore_errors=True)
+    build = [herald, "build", "--quiet", "--config", "cron.yml"]
+    rss = os.path.join(folder, "public-cron", "rss.xml")
+    posts = os.path.join(folder, "posts")
+    rows = [(size, "cron: cold build, limit 20", *timed(build, folder))]
+    expect_items(rss, "<item>", 20)
+    rows.append((size, *measure("cron: nothing changed", build, folder, repeat)))
+
+    def check(marker, present=True):
+        with open(rss, encoding="utf-8") as f:
+            if (marker in f.read()) != present:
+                sys.exit(f"{rss}: {marker!r} should {'' if present else 'not '}be there")
+
+    rng = random.Random(0)
+    counter = iter(range(10**6))
+
+    def new_post():
+        i = size + next(counter)
+        # Newer than any post of the archive, and each newer than the one before.
+        text = re.sub(r"^date: .*$", f"date: 2030-01-01T{i % 1440 // 60:02d}:{i % 60:02d}:00.000Z", post(rng, i),
+                      count=1, flags=re.M)
+        with open(os.path.join(posts, f"new-{i}.md"), "w", encoding="utf-8") as f:
+            f.write(text.replace("title: \"", f"title: \"New {i} ", 1))
+        return f"New {i} "
+
+    added, edited, removed = [], [], []
+    rows.append((size, *cron_change("cron: one new post", build, folder, repeat,
+                                    lambda: added.append(new_post()), lambda: check(added[-1]))))
+    # The newest post of the synthetic archive is edited (it is in the feeds), then one of the
+    # oldest (in no subscription feed: only the build cache notices).
+    newest = os.path.join(posts, f"new-{size}.md")
+    rows.append((size, *cron_change("cron: one edited post (in the feeds)", build, folder, repeat,
+                                    lambda: edited.append(edit(newest, next(counter))),
+                                    lambda: check(edited[-1]))))
+    rows.append((size, *cron_change("cron: one edited old post", build, folder, repeat,
+                                    lambda: edit(os.path.join(posts, "post-0.md"), next(counter)), None)))
+    # The posts added above are removed again, newest first: each leaves the feeds.
+    def remove():
+        i = size + len(added) - 1 - len(removed)
+        os.remove(os.path.join(posts, f"new-{i}.md"))
+        removed.append(f"New {i} ")
+    rows.append((size, *cron_change("cron: one removed post", build, folder, repeat, remove,
+                                    lambda: check(removed[-1], present=False))))
+    for name in os.listdir(posts):
+        if name.startswith("new-"):
+            os.remove(os.path.join(posts, name))
+    return rows
+
+
+def edit(path, n):
+    """Edits the body of a post; returns words the feeds will hold."""
+    words = f"Edited {n} times over"
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(f"\n{words}.\n")
+    return words
+
+
+def cron_change(name, command, cwd, repeat, change, check):
+    """Like `measure`, with `change` made before each run and `check` after it."""
+    runs = []
+    for _ in range(repeat):
+        change()
+        runs.append(timed(command, cwd))
+        if check:
+            check()
+    return name, statistics.median(r[0] for r in runs), max(r[1] for r in runs)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--herald", required=True)
@@ -172,6 +251,7 @@ def main():
                 args.quick_repeat, warm_up=True),
         ]:
             rows.append((size, name, seconds, memory))
+        rows += cron_cases(herald, folder, size, args.quick_repeat)
     print(f"Herald: {herald}; Hugo: {hugo or 'not installed'}; {args.repeat} full builds, "
           f"{args.quick_repeat} runs with nothing to do (after one unmeasured publish).")
     print()
