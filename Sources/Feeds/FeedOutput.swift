@@ -22,8 +22,12 @@ public struct FeedOutput: Sendable {
     public var written: [String] = []
     /// Files already holding the same bytes.
     public var unchanged: [String] = []
-    /// Category feeds removed because the category has no posts any more.
+    /// Herald's files the plan no longer has, removed: the feeds of categories without posts,
+    /// archives beyond the last one, the XSLT stylesheet of earlier versions.
     public var removed: [String] = []
+    /// Pages (`index.html`, `feed.css`) not written because a file Herald did not write is
+    /// in their place.
+    public var leftAlone: [String] = []
 
     /// An outcome.
     public init(written: [String] = [], unchanged: [String] = [], removed: [String] = []) {
@@ -39,9 +43,9 @@ public struct FeedOutput: Sendable {
     self.displayPath = displayPath
   }
 
-  /// Writes `feeds` (some or all of `plan`'s) and the stylesheet, then removes the
-  /// category feeds the plan no longer has. A file whose new bytes equal the old is left
-  /// alone, modification time and all. `committed` hears of each feed file that now holds
+  /// Writes `feeds` (some or all of `plan`'s), the stylesheet and the index page, then removes
+  /// Herald's files the plan no longer has. A file whose new bytes equal the old is left
+  /// alone, modification time and all; so is a page someone else put where Herald's goes. `committed` hears of each feed file that now holds
   /// its planned bytes, with what `stat` says of it.
   public func write(
     _ feeds: [PlannedFeed], of plan: FeedPlan, site: FeedSite, content: @Sendable (FeedEntry) -> EntryContent,
@@ -54,8 +58,11 @@ public struct FeedOutput: Sendable {
     for name in FeedPlanner.pageNames {
       let url = folder.appendingPathComponent(name)
       let data = FeedPages.data(name, plan: plan, site: site)
-      if (try? Data(contentsOf: url)) == data {
+      let existing = try? Data(contentsOf: url)
+      if existing == data {
         outcome.unchanged.append(name)
+      } else if let existing, !FeedPages.isHerald(existing, name: name, generator: site.generator) {
+        outcome.leftAlone.append(name)
       } else {
         try Self.replace(url, with: data, displayPath: displayPath + "/" + name)
         outcome.written.append(name)
@@ -78,7 +85,7 @@ public struct FeedOutput: Sendable {
         committed(feed, format, FileSignature.of(folder.appendingPathComponent(path).path))
       }
     }
-    outcome.removed = removeStaleFeeds(keeping: Set(plan.paths))
+    outcome.removed = staleFiles(keeping: Set(plan.paths), generator: site.generator, remove: true)
     return outcome
   }
 
@@ -94,13 +101,16 @@ public struct FeedOutput: Sendable {
       return sink
     }
     var changed = sinks.filter(\.sink.changed).map(\.path)
-    for name in FeedPlanner.pageNames
-    where (try? Data(contentsOf: folder.appendingPathComponent(name)))
-      != FeedPages.data(name, plan: plan, site: site)
-    {
-      changed.append(name)
+    for name in FeedPlanner.pageNames {
+      let existing = try? Data(contentsOf: folder.appendingPathComponent(name))
+      let data = FeedPages.data(name, plan: plan, site: site)
+      if existing != data
+        && existing.map({ FeedPages.isHerald($0, name: name, generator: site.generator) }) != false
+      {
+        changed.append(name)
+      }
     }
-    return changed
+    return changed + staleFiles(keeping: Set(plan.paths), generator: site.generator, remove: false)
   }
 
   /// Writes `data` to a temporary file beside `url`, flushes it, and renames it over `url`:
@@ -132,43 +142,51 @@ public struct FeedOutput: Sendable {
     }
   }
 
-  /// Removes Herald's files that the plan no longer has: the feeds of categories without
-  /// posts, archives beyond the last one (or all, with archives turned off), and the XSLT
-  /// stylesheet of earlier versions. Anything else a person put there stays.
-  private func removeStaleFeeds(keeping kept: Set<String>) -> [String] {
-    var removed = removeStaleArchives(below: "", keeping: kept)
-    if unlink(folder.appendingPathComponent(Self.formerStylesheet).path) == 0 {
-      removed.append(Self.formerStylesheet)
+  /// Herald's files that the plan no longer has, removed unless `remove` is false: the feeds
+  /// of categories without posts, archives beyond the last one (or all, with archives turned
+  /// off), and the XSLT stylesheet of earlier versions. An archive or stylesheet Herald did
+  /// not write stays, as does anything else a person put there.
+  private func staleFiles(keeping kept: Set<String>, generator: Generator, remove: Bool) -> [String] {
+    let isHerald = { (path: String, marker: String) in
+      guard let handle = FileHandle(forReadingAtPath: folder.appendingPathComponent(path).path) else {
+        return false
+      }
+      defer { try? handle.close() }
+      let head = String(decoding: (try? handle.read(upToCount: 4096)) ?? Data(), as: UTF8.self)
+      return head.contains(marker) && head.contains(generator.name)
     }
+    var stale: [String] = []
+    // A category's feeds go with its folder; an archive or the old stylesheet only if Herald's.
+    func archives(below prefix: String) {
+      let archives = folder.appendingPathComponent(prefix + FeedPlanner.archiveFolder)
+      for page in ((try? FileManager.default.contentsOfDirectory(atPath: archives.path)) ?? []).sorted()
+      where Int(page) != nil {
+        stale += FeedFormat.archived.map {
+          prefix + FeedPlanner.archiveFolder + "/" + page + "/" + $0.fileName
+        }
+        .filter { !kept.contains($0) && isHerald($0, FeedHistory.namespace) }
+      }
+    }
+    archives(below: "")
+    if isHerald(Self.formerStylesheet, "Herald feed stylesheet") { stale.append(Self.formerStylesheet) }
     let categories = folder.appendingPathComponent(FeedPlanner.categoriesFolder)
-    guard let slugs = try? FileManager.default.contentsOfDirectory(atPath: categories.path) else {
-      return removed
-    }
-    for slug in slugs.sorted() {
+    for slug in ((try? FileManager.default.contentsOfDirectory(atPath: categories.path)) ?? []).sorted() {
       let prefix = FeedPlanner.categoriesFolder + "/" + slug + "/"
-      removed += removeStaleArchives(below: prefix, keeping: kept)
-      removed += remove(FeedFormat.allCases.map { prefix + $0.fileName }, keeping: kept)
-      rmdir(categories.appendingPathComponent(slug).path)
+      archives(below: prefix)
+      stale += FeedFormat.allCases.map { prefix + $0.fileName }.filter {
+        !kept.contains($0) && FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path)
+      }
+    }
+    guard remove else { return stale }
+    let removed = stale.filter { unlink(folder.appendingPathComponent($0).path) == 0 }
+    // Folders left empty go too; rmdir leaves any that still hold something.
+    for path in removed.sorted().reversed() {
+      var directory = (path as NSString).deletingLastPathComponent
+      while !directory.isEmpty, rmdir(folder.appendingPathComponent(directory).path) == 0 {
+        directory = (directory as NSString).deletingLastPathComponent
+      }
     }
     return removed
-  }
-
-  /// Archive documents below the feed folder `prefix` that the plan no longer has.
-  private func removeStaleArchives(below prefix: String, keeping kept: Set<String>) -> [String] {
-    let archives = folder.appendingPathComponent(prefix + FeedPlanner.archiveFolder)
-    guard let pages = try? FileManager.default.contentsOfDirectory(atPath: archives.path) else { return [] }
-    var removed: [String] = []
-    for page in pages.sorted() where Int(page) != nil {
-      let pagePrefix = prefix + FeedPlanner.archiveFolder + "/" + page + "/"
-      removed += remove(FeedFormat.archived.map { pagePrefix + $0.fileName }, keeping: kept)
-      rmdir(archives.appendingPathComponent(page).path)
-    }
-    rmdir(archives.path)
-    return removed
-  }
-
-  private func remove(_ paths: [String], keeping kept: Set<String>) -> [String] {
-    paths.filter { path in !kept.contains(path) && unlink(folder.appendingPathComponent(path).path) == 0 }
   }
 
   /// The XSLT stylesheet that Herald wrote before browsers dropped XSLT.

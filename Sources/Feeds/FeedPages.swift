@@ -13,16 +13,34 @@ enum FeedPages {
     }
   }
 
+  /// Whether `existing`, the file now at the page's place, is one Herald wrote: a site's own
+  /// `index.html` in the output folder is never written over.
+  static func isHerald(_ existing: Data, name: String, generator: Generator) -> Bool {
+    let text = String(decoding: existing.prefix(4096), as: UTF8.self)
+    switch name {
+    case FeedPlanner.stylesheetName: return text.contains(stylesheetMarker)
+    default: return text.contains(generatorLine(generator))
+    }
+  }
+
+  private static let stylesheetMarker = "Herald's feed stylesheet"
+
+  private static func generatorLine(_ generator: Generator) -> String {
+    "<meta name=\"generator\" content=\"\(attribute(generator.name))\">"
+  }
+
   /// The index page: HTML5 with inline CSS, no script, nothing fetched from elsewhere.
   static func index(_ plan: FeedPlan, site: FeedSite) -> String {
     let subscriptions = plan.feeds.filter { !$0.isArchive }
-    guard let main = subscriptions.first else { return "" }
+    // The site-wide feed always exists, with or without posts.
+    let main = subscriptions[0]
     var page = """
       <!DOCTYPE html>
       <html lang="\(attribute(site.language ?? "en"))">
       <head>
       <meta charset="utf-8">
       <meta name="viewport" content="width=device-width, initial-scale=1">
+      \(generatorLine(site.generator))
       <title>\(text(site.title)): feeds</title>
 
       """

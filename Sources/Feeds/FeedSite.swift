@@ -55,7 +55,8 @@ public struct FeedFile: Sendable, Equatable {
 public struct FeedPlan: Sendable {
   /// Every published entry, newest first.
   public var entries: [FeedEntry]
-  /// The feeds, site-wide first, then the categories by slug.
+  /// The feeds, site-wide first, then the categories by slug; each one's archives (oldest
+  /// first) come before it, so they are written before it links them.
   public var feeds: [PlannedFeed]
 
   /// The path of every feed file the plan makes.
@@ -116,7 +117,10 @@ public enum FeedPlanner {
     var byCategory: [String: (label: String, members: [Int])] = [:]
     for (index, entry) in sorted.enumerated() {
       for category in entry.categories {
-        byCategory[categorySlug(category.label), default: (category.label, [])].members.append(index)
+        let slug = categorySlug(category.label)
+        // Two labels of one post can share a slug (`C++` and `C`): the post is listed once.
+        if byCategory[slug]?.members.last == index { continue }
+        byCategory[slug, default: (category.label, [])].members.append(index)
       }
     }
     for (slug, category) in byCategory.sorted(by: { $0.key < $1.key }) {
@@ -198,15 +202,12 @@ private struct Planning {
     let archived = Array(members[current.count...].reversed())
     let count = archived.count / size + 1
     let pageURL = { (page: Int) in folderURL + FeedPlanner.archiveFolder + "/\(page)/" }
-    feeds.append(
-      planned(
-        folder: folder, title: title, subtitle: subtitle, folderURL: folderURL, members: current,
-        formats: FeedFormat.allCases, history: FeedHistory(isArchive: false, previous: pageURL(count))))
-    var updated = Date(timeIntervalSince1970: 0)
+    // Archives first: a new archive is on disk before the subscription feed links it.
     for page in 1...count {
       let pageMembers = Array(archived[((page - 1) * size)..<min(page * size, archived.count)].reversed())
-      // An empty newest archive takes its date from the one before, so it never changes either.
-      updated = pageMembers.map { sorted[$0].updated }.max() ?? updated
+      // An empty newest archive is dated by the newest post before it, which no edit changes,
+      // so that it is not written again when that post is edited.
+      let updated = pageMembers.isEmpty ? archived.last.map { sorted[$0].published } : nil
       feeds.append(
         planned(
           folder: folder + FeedPlanner.archiveFolder + "/\(page)/", title: "\(title) (archive \(page))",
@@ -216,6 +217,10 @@ private struct Planning {
             next: page < count ? pageURL(page + 1) : nil),
           updated: updated))
     }
+    feeds.append(
+      planned(
+        folder: folder, title: title, subtitle: subtitle, folderURL: folderURL, members: current,
+        formats: FeedFormat.allCases, history: FeedHistory(isArchive: false, previous: pageURL(count))))
   }
 
   private func planned(
@@ -227,7 +232,8 @@ private struct Planning {
     let document = FeedDocument(
       title: title, subtitle: subtitle, homeURL: site.homeURL, folderURL: folderURL,
       stylesheetHref: String(repeating: "../", count: depth) + FeedPlanner.stylesheetName,
-      language: site.language, author: site.author, hub: site.hub,
+      // Nobody subscribes to an archive, and the hub never hears of one: no hub link.
+      language: site.language, author: site.author, hub: history?.isArchive == true ? nil : site.hub,
       updated: updated ?? members.map { sorted[$0].updated }.max() ?? Date(timeIntervalSince1970: 0),
       isEmpty: members.isEmpty, history: history)
     var digest = FieldDigest()

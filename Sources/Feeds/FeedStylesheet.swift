@@ -98,7 +98,9 @@ enum FeedStylesheet {
       background: var(--chip); border-radius: 999px; font-size: .8rem;
     }
     atom|entry > atom|category::before { content: attr(term); }
-    atom|entry > atom|summary, item > description { display: block; order: 1; width: 100%; margin: .6rem 0 0; }
+    /* RSS's description is HTML escaped as text, which CSS would show with its entities: the
+       summary is shown from Atom only. */
+    atom|entry > atom|summary { display: block; order: 1; width: 100%; margin: .6rem 0 0; }
     atom|entry > atom|link[rel="alternate"], item > link {
       display: block; order: 2; width: 100%; margin: .6rem 0 0; color: var(--accent); font-size: .85rem;
     }

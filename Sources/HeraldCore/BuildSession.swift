@@ -65,7 +65,7 @@ public final class BuildSession {
     cache.save(
       RunStamp.record(
         fingerprint: fingerprint(command, extra: extra), span: span, output: configuration.output.url,
-        files: replay.files, report: replay),
+        files: replay.files + (replay.leftAlone ?? []), report: replay),
       for: command)
   }
 }

@@ -43,7 +43,12 @@ struct RunStamp: Codable {
     var publishedCount: Int
     var invalidCount: Int
     var feedCount: Int
+    /// Optional so that stamps from before archives still read.
+    var archiveCount: Int?
     var files: [String]
+    /// Pages not written because another file is in their place: watched like the feeds, so
+    /// that removing that file brings Herald's page at the next run.
+    var leftAlone: [String]?
     var diagnostics: [[String]]
 
     init(_ build: BuildReport) {
@@ -51,16 +56,21 @@ struct RunStamp: Codable {
       publishedCount = build.publishedCount
       invalidCount = build.invalidCount
       feedCount = build.feedCount
+      archiveCount = build.archiveCount
       files = (build.outcome.written + build.outcome.unchanged).sorted()
+      leftAlone = build.outcome.leftAlone
       diagnostics = build.diagnostics.map(Self.fields)
     }
 
     /// The build report of a run that found every file as it left it.
     var build: BuildReport {
-      BuildReport(
+      var outcome = FeedOutput.Outcome(unchanged: files)
+      outcome.leftAlone = leftAlone ?? []
+      var report = BuildReport(
         postCount: postCount, publishedCount: publishedCount, invalidCount: invalidCount,
-        feedCount: feedCount,
-        outcome: FeedOutput.Outcome(unchanged: files), diagnostics: diagnostics.compactMap(Self.diagnostic))
+        feedCount: feedCount, outcome: outcome, diagnostics: diagnostics.compactMap(Self.diagnostic))
+      report.archiveCount = archiveCount ?? 0
+      return report
     }
 
     private static func fields(_ diagnostic: Diagnostic) -> [String] {

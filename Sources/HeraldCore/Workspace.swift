@@ -147,8 +147,10 @@ public struct BuildReport: Sendable {
   public var publishedCount: Int
   /// Post files that could not be read.
   public var invalidCount: Int
-  /// Feeds written: one per format and per category, plus the site-wide ones.
+  /// Subscription feeds written: one per format and per category, plus the site-wide ones.
   public var feedCount: Int
+  /// RFC 5005 archive documents written beside them (one per format and archive).
+  public var archiveCount = 0
   /// What happened to each file.
   public var outcome: FeedOutput.Outcome
   /// Problems with the posts.
@@ -247,14 +249,21 @@ public enum FeedBuild {
     registry.record(published)
     if registry != workspace.registry { try registry.save(to: configuration.documents) }
 
-    let report = BuildReport(
+    var report = BuildReport(
       postCount: workspace.posts.count,
       publishedCount: published.count,
       invalidCount: workspace.invalidCount,
-      feedCount: plan.feedPaths.count,
+      feedCount: plan.feeds.filter { !$0.isArchive }.flatMap(\.paths).count,
       outcome: outcome,
-      diagnostics: workspace.diagnostics + content.problems + imageProblems.map(\.diagnostic),
+      diagnostics: workspace.diagnostics + content.problems + imageProblems.map(\.diagnostic)
+        + outcome.leftAlone.map { name in
+          Diagnostic(
+            .warning, path: configuration.output.displayPath + "/" + name,
+            "not written: Herald did not write the file there, so it is left as it is (remove it to get Herald's)"
+          )
+        },
       leftOutPictures: imageProblems.map(\.picture))
+    report.archiveCount = plan.feeds.filter(\.isArchive).flatMap(\.paths).count
     // A post that vanished mid-build left its entry empty: the next run must not reuse this one.
     if content.problems.isEmpty { session?.stamp("build", workspace: workspace, report: report) }
     return report

@@ -36,7 +36,9 @@ struct Build: ParsableCommand {
     report.diagnostics.forEach(console.report)
     let changed = report.written.count
     console.say(
-      "Built \(report.feedCount) feeds from \(report.publishedCount) published posts "
+      "Built \(report.feedCount) feeds"
+        + (report.archiveCount > 0 ? " and \(report.archiveCount) archive documents" : "")
+        + " from \(report.publishedCount) published posts "
         + "(\(report.postCount) read, \(report.invalidCount) invalid) in \(configuration.output.displayPath): "
         + "\(changed) file\(changed == 1 ? "" : "s") written, \(report.unchanged.count) unchanged.")
     if report.invalidCount > 0 { throw CommandOutcome.partialFailure }

@@ -39,6 +39,11 @@ struct Console: Sendable {
   func redacted(_ text: String) -> String {
     secrets.reduce(text) { $0.replacingOccurrences(of: $1, with: "[redacted]") }
   }
+
+  /// `html` with every secret removed, as written or as HTML escapes it (`&` as `&amp;`).
+  func redactedHTML(_ html: String) -> String {
+    secrets.reduce(redacted(html)) { $0.replacingOccurrences(of: HTML.escape($1), with: "[redacted]") }
+  }
 }
 
 /// swift-log's backend for the command line: `herald: message` on standard error.

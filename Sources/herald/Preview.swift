@@ -84,7 +84,7 @@ struct Preview: ParsableCommand {
         siteTitle: configuration.site.title, language: configuration.site.language ?? "en",
         zone: configuration.site.timeZone, now: now)
       // A stored page is held to what printed output is: no secret, whatever a queue line says.
-      try PreviewPage.write(console.redacted(page.render(previews)), to: htmlFile)
+      try PreviewPage.write(console.redactedHTML(page.render(previews)), to: htmlFile)
       let going = previews.reduce(0) { total, preview in
         total
           + preview.plans.filter { plan in plan.schedule.date != nil && (try? plan.post.get()) != nil }.count

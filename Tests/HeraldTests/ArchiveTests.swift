@@ -136,6 +136,56 @@ import Testing
     #expect(refused.errors.contains("'feeds.archive' needs 'feeds.limit' above 0"), "\(refused.errors)")
   }
 
+  @Test func twoLabelsWithOneSlugListAPostOnce() throws {
+    let site = try TestSite(limit: 2, extraFeeds: "  archive: true\n  archive_size: 2")
+    for day in 1...6 {
+      try site.post(
+        "p\(day).md", title: "Post \(day)", date: "2025-06-0\(day)T10:00:00Z",
+        extra: "category:\n  - label: C++\n  - label: C")
+    }
+    #expect(try site.herald("build").status == 0)
+    let walk = try ArchiveWalk(site: site, from: "public/categories/c/rss.xml")
+    #expect(walk.ids.count == 6 && Set(walk.ids).count == 6, "\(walk.ids)")
+    _ = try site.readAllFeeds()
+  }
+
+  @Test func onlyHeraldsOwnFilesAreRemovedOrWrittenOver() throws {
+    let site = try archivedBlog()
+    // Files of the site's own that sit where Herald's could: an archive of its own, an old
+    // stylesheet that is not Herald's, its own index page.
+    try site.folder.write("public/archive/2019/atom.xml", "<feed>the site's own</feed>")
+    try site.folder.write("public/feed.xsl", "<xsl:stylesheet>the site's own</xsl:stylesheet>")
+    try site.folder.write("public/index.html", "<!DOCTYPE html><title>Welcome</title>")
+    try site.writeConfiguration(limit: 5)
+    let dryRun = try site.herald("publish", "--dry-run")
+    #expect(dryRun.output.contains("archive/1/atom.xml"), "a dry run names the files it would remove")
+    #expect(FileManager.default.fileExists(atPath: site.path("public/archive/1/atom.xml")))
+    let built = try site.herald("build")
+    #expect(built.status == 0)
+    #expect(!FileManager.default.fileExists(atPath: site.path("public/archive/1/atom.xml")))
+    #expect(try site.folder.read("public/archive/2019/atom.xml") == "<feed>the site's own</feed>")
+    #expect(try site.folder.read("public/feed.xsl") == "<xsl:stylesheet>the site's own</xsl:stylesheet>")
+    #expect(try site.folder.read("public/index.html") == "<!DOCTYPE html><title>Welcome</title>")
+    #expect(built.errors.contains("public/index.html: warning:"), "\(built.errors)")
+    // Herald's own index page is written, and written over, as any of its files.
+    try FileManager.default.removeItem(atPath: site.path("public/index.html"))
+    #expect(try site.herald("build").status == 0)
+    #expect(
+      try site.folder.read("public/index.html").contains("<meta name=\"generator\" content=\"Herald\">"))
+  }
+
+  @Test func anEmptyNewestArchiveIsNotWrittenWhenAnOlderPostIsEdited() throws {
+    let site = try TestSite(limit: 2, extraFeeds: "  archive: true\n  archive_size: 2")
+    for day in 1...6 { try site.post("p\(day).md", title: "Post \(day)", date: "2025-06-0\(day)T10:00:00Z") }
+    #expect(try site.herald("build").status == 0)
+    #expect(try ReadDocument(site.path("public/archive/3/atom.xml")).ids.isEmpty)
+    let empty = try site.folder.read("public/archive/3/atom.xml")
+    try site.post(
+      "p4.md", title: "Post 4", date: "2025-06-04T10:00:00Z", extra: "updated: 2025-06-20T10:00:00Z")
+    #expect(try site.herald("build").status == 0)
+    #expect(try site.folder.read("public/archive/3/atom.xml") == empty)
+  }
+
   /// The W3C Feed Validation Service's code, run offline on every document. It is not on
   /// PyPI: set `HERALD_FEEDVALIDATOR` to the `src` folder of a w3c/feedvalidator checkout.
   @Test(.enabled(if: ProcessInfo.processInfo.environment["HERALD_FEEDVALIDATOR"] != nil))

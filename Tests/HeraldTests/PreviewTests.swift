@@ -571,6 +571,23 @@ extension PreviewTests {
     #expect(!(try site.folder.read("page.html")).contains("s3cr3t-token-path"))
   }
 
+  @Test func aSecretHTMLWouldEscapeIsStillRemoved() throws {
+    let site = try TestSite()
+    let secret = "tok&en\"<1234>"
+    try site.post(
+      "leak.md", "---\ntitle: 'Pasted by mistake: \(secret)'\ndate: 2025-06-01T10:00:00Z\n---\nBody.\n")
+    try site.folder.write("credentials", "MASTODON_URL=https://mastodon.example\nMASTODON_TOKEN=\(secret)\n")
+    chmod(site.path("credentials"), 0o600)
+    let written = try site.herald(
+      "preview", "--html", "page.html", "--credentials", "credentials", "--now", "2025-06-01T12:01:00Z")
+    #expect(written.status == 0, "\(written.errors)")
+    let page = try site.folder.read("page.html")
+    #expect(page.contains("Pasted by mistake: [redacted]"))
+    for form in [secret, "tok&amp;en&quot;&lt;1234&gt;", "tok&amp;en", "1234&gt;"] {
+      #expect(!page.contains(form), "\(form)")
+    }
+  }
+
   @Test func thePageIsRefusedWithJSONAndReportedWhenItCannotBeWritten() throws {
     let site = try sampleSite()
     let both = try site.herald("preview", "--json", "--html", "page.html")

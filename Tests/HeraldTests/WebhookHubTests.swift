@@ -82,6 +82,8 @@ import Testing
     let form2 = (try requests(hub).last?["body"] as? String) ?? ""
     #expect(form2.contains("hub.url=https%3A%2F%2Fopeninfra.org%2Ffeeds%2Fatom.xml"))
     #expect(!form2.contains("archive"), "\(form2)")
+    #expect(try site.folder.read("public/atom.xml").contains("rel=\"hub\""))
+    #expect(try !site.folder.read("public/archive/1/atom.xml").contains("rel=\"hub\""))
   }
 
   @Test func catchingUpIsPacedAndTheDryRunSaysSoToo() throws {
