@@ -53,7 +53,7 @@ public struct FeedFile: Sendable, Equatable {
 
 /// Which feeds exist and what goes in each: the site-wide set, one set per category.
 public struct FeedPlan: Sendable {
-  /// Every published entry, newest first.
+  /// The published entries some feed holds, newest first.
   public var entries: [FeedEntry]
   /// The feeds, site-wide first, then the categories by slug; each one's archives (oldest
   /// first) come before it, so they are written before it links them.
@@ -105,17 +105,20 @@ public enum FeedPlanner {
   /// Bumped when the way feeds are written changes, so digests of older files never match.
   static let layoutVersion = "2"
 
-  /// The plan for `entries` (in any order).
+  /// The plan for `entries` (in any order). Only the entries some feed holds are kept, and
+  /// only theirs are digested: with `limit` set and no archives, a few dozen of any number.
   public static func plan(_ entries: [FeedEntry], site: FeedSite) -> FeedPlan {
-    let sorted = entries.sorted { a, b in
-      a.published != b.published ? a.published > b.published : a.id < b.id
+    // Sorting positions moves a word per swap where sorting entries would move whole entries.
+    let order = entries.indices.sorted { a, b in
+      entries[a].published != entries[b].published
+        ? entries[a].published > entries[b].published : entries[a].id < entries[b].id
     }
-    var planning = Planning(sorted: sorted, digests: sorted.map(\.digest), site: site)
+    var planning = Planning(entries: entries, order: order, site: site)
     planning.add(
       folder: "", title: site.title, subtitle: site.description, folderURL: site.feedsURL,
-      members: Array(sorted.indices))
+      members: Array(order.indices))
     var byCategory: [String: (label: String, members: [Int])] = [:]
-    for (index, entry) in sorted.enumerated() {
+    for (index, entry) in order.lazy.map({ entries[$0] }).enumerated() {
       for category in entry.categories {
         let slug = categorySlug(category.label)
         // Two labels of one post can share a slug (`C++` and `C`): the post is listed once.
@@ -131,7 +134,7 @@ public enum FeedPlanner {
           + URLText.escapingPathSegment(slug) + "/",
         members: category.members)
     }
-    return FeedPlan(entries: sorted, feeds: planning.feeds)
+    return planning.plan()
   }
 
   /// Every file of the output folder for `entries`, in memory; `content` gives each entry's
@@ -179,10 +182,36 @@ public enum FeedPlanner {
 /// Builds the plan's feeds one logical feed at a time: the subscription feed, then its
 /// archives from the oldest.
 private struct Planning {
-  let sorted: [FeedEntry]
-  let digests: [[UInt8]]
+  /// The entries, in the caller's order.
+  let entries: [FeedEntry]
+  /// Their positions, newest first: members are indices into this.
+  let order: [Int]
   let site: FeedSite
   var feeds: [PlannedFeed] = []
+  /// Each member's digest, made once however many feeds hold it.
+  private var digests: [Int: [UInt8]] = [:]
+
+  init(entries: [FeedEntry], order: [Int], site: FeedSite) {
+    self.entries = entries
+    self.order = order
+    self.site = site
+  }
+
+  /// The entry at `member`, the newest being 0.
+  private func entry(_ member: Int) -> FeedEntry { entries[order[member]] }
+
+  /// The plan: the entries the feeds hold, newest first, and the feeds pointing into them.
+  func plan() -> FeedPlan {
+    let held = Set(feeds.flatMap(\.members)).sorted()
+    let position = Dictionary(uniqueKeysWithValues: held.enumerated().map { ($1, $0) })
+    return FeedPlan(
+      entries: held.map(entry),
+      feeds: feeds.map { feed in
+        var feed = feed
+        feed.members = feed.members.map { position[$0]! }
+        return feed
+      })
+  }
 
   /// Adds the feed of `members` (newest first): the newest `limit` in the subscription
   /// feed, and with archives on, the rest in archives of `archiveSize` entries paged from the
@@ -207,7 +236,7 @@ private struct Planning {
       let pageMembers = Array(archived[((page - 1) * size)..<min(page * size, archived.count)].reversed())
       // An empty newest archive is dated by the newest post before it, which no edit changes,
       // so that it is not written again when that post is edited.
-      let updated = pageMembers.isEmpty ? archived.last.map { sorted[$0].published } : nil
+      let updated = pageMembers.isEmpty ? archived.last.map { entry($0).published } : nil
       feeds.append(
         planned(
           folder: folder + FeedPlanner.archiveFolder + "/\(page)/", title: "\(title) (archive \(page))",
@@ -223,7 +252,7 @@ private struct Planning {
         formats: FeedFormat.allCases, history: FeedHistory(isArchive: false, previous: pageURL(count))))
   }
 
-  private func planned(
+  private mutating func planned(
     folder: String, title: String, subtitle: String?, folderURL: String, members: [Int],
     formats: [FeedFormat],
     history: FeedHistory?, updated: Date? = nil
@@ -234,13 +263,16 @@ private struct Planning {
       stylesheetHref: String(repeating: "../", count: depth) + FeedPlanner.stylesheetName,
       // Nobody subscribes to an archive, and the hub never hears of one: no hub link.
       language: site.language, author: site.author, hub: history?.isArchive == true ? nil : site.hub,
-      updated: updated ?? members.map { sorted[$0].updated }.max() ?? Date(timeIntervalSince1970: 0),
+      updated: updated ?? members.map { entry($0).updated }.max() ?? Date(timeIntervalSince1970: 0),
       isEmpty: members.isEmpty, history: history)
     var digest = FieldDigest()
     digest.add(
       [FeedPlanner.layoutVersion, site.generator.name, site.generator.version, site.generator.url ?? "\u{0}"]
         + formats.map(\.rawValue) + document.fields)
-    for member in members { digest.add(bytes: digests[member]) }
+    for member in members {
+      if digests[member] == nil { digests[member] = entry(member).digest }
+      digest.add(bytes: digests[member]!)
+    }
     return PlannedFeed(
       folder: folder, document: document, members: members, formats: formats, digest: digest.hex)
   }
