@@ -157,8 +157,9 @@ def cron_cases(herald, folder, size, repeat):
 
     def new_post():
         i = size + next(counter)
-        # Newer than any post of the archive, and each newer than the one before.
-        text = re.sub(r"^date: .*$", f"date: 2030-01-01T{i % 1440 // 60:02d}:{i % 60:02d}:00.000Z", post(rng, i),
+        # Newer than any post of the archive (the latest are of 2025), each newer than the one
+        # before, and already past.
+        text = re.sub(r"^date: .*$", f"date: 2026-01-01T{i % 1440 // 60:02d}:{i % 60:02d}:00.000Z", post(rng, i),
                       count=1, flags=re.M)
         with open(os.path.join(posts, f"new-{i}.md"), "w", encoding="utf-8") as f:
             f.write(text.replace("title: \"", f"title: \"New {i} ", 1))
@@ -170,11 +171,12 @@ def cron_cases(herald, folder, size, repeat):
     # The newest post of the synthetic archive is edited (it is in the feeds), then one of the
     # oldest (in no subscription feed: only the build cache notices).
     newest = os.path.join(posts, f"new-{size}.md")
+    oldest = min(name for name in os.listdir(posts) if name.startswith("post-"))
     rows.append((size, *cron_change("cron: one edited post (in the feeds)", build, folder, repeat,
                                     lambda: edited.append(edit(newest, next(counter))),
                                     lambda: check(edited[-1]))))
     rows.append((size, *cron_change("cron: one edited old post", build, folder, repeat,
-                                    lambda: edit(os.path.join(posts, "post-0.md"), next(counter)), None)))
+                                    lambda: edit(os.path.join(posts, oldest), next(counter)), None)))
     # The posts added above are removed again, newest first: each leaves the feeds.
     def remove():
         i = size + len(added) - 1 - len(removed)
