@@ -255,6 +255,22 @@ extension PreviewTests {
     return result.errors.split(separator: "\n").map(String.init).filter { $0.hasPrefix("Error") }
   }
 
+  /// `build`'s `index.html` is held to the same checker, with hostile names in it.
+  @Test func theFeedIndexIsValidAndEscapesWhatPostsName() throws {
+    let site = try TestSite()
+    try site.post(
+      "a.md",
+      "---\ntitle: A\ndate: 2025-06-01T10:00:00Z\ncategory:\n  - label: '<script>alert(1)</script> & \"Co\"'\n---\nBody.\n"
+    )
+    #expect(try site.herald("build").status == 0)
+    #expect(try nuErrors(site.path("public/index.html")) == [])
+    let html = try site.folder.read("public/index.html")
+    #expect(!html.contains("<script"))
+    #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; \"Co\""))
+    #expect(
+      html.contains("href=\"https://openinfra.org/feeds/categories/script-alert-1-script-co/atom.xml\""))
+  }
+
   @Test func thePageShowsEveryNetworksPostForEveryPostThatGoesOut() throws {
     let site = try sampleSite()
     let arguments = ["--now", "2026-03-06T00:00:00Z"] + Self.everyNetwork
