@@ -1,4 +1,5 @@
 internal import Foundation
+internal import Posts
 
 /// The files of the output folder that are not feeds: the stylesheet that shows a feed as a
 /// page, and `index.html`, the page that lists every feed with the lines to paste into the
@@ -26,7 +27,7 @@ enum FeedPages {
   private static let stylesheetMarker = "Herald's feed stylesheet"
 
   private static func generatorLine(_ generator: Generator) -> String {
-    "<meta name=\"generator\" content=\"\(attribute(generator.name))\">"
+    "<meta name=\"generator\" content=\"\(HTMLText.escape(generator.name))\">"
   }
 
   /// The index page: HTML5 with inline CSS, no script, nothing fetched from elsewhere.
@@ -36,17 +37,17 @@ enum FeedPages {
     let main = subscriptions[0]
     var page = """
       <!DOCTYPE html>
-      <html lang="\(attribute(site.language ?? "en"))">
+      <html lang="\(HTMLText.escape(site.language ?? "en"))">
       <head>
       <meta charset="utf-8">
       <meta name="viewport" content="width=device-width, initial-scale=1">
       \(generatorLine(site.generator))
-      <title>\(text(site.title)): feeds</title>
+      <title>\(HTMLText.escape(site.title)): feeds</title>
 
       """
     page += alternateLinks(main).map { $0 + "\n" }.joined()
     page += "<style>\n\(style)</style>\n</head>\n<body>\n<main>\n"
-    page += "<h1>\(text(site.title)): feeds</h1>\n"
+    page += "<h1>\(HTMLText.escape(site.title)): feeds</h1>\n"
     page += """
       <p class="note">A feed brings new posts to you as they are published: copy a feed's address \
       into your feed reader app (no account, no email). Atom and RSS suit every reader; \
@@ -65,7 +66,7 @@ enum FeedPages {
       <h2>For the site’s pages</h2>
       <p>These lines in the <code>&lt;head&gt;</code> of the site’s pages let browsers and \
       readers find the feeds:</p>
-      <pre><code>\(alternateLinks(main).map(text).joined(separator: "\n"))</code></pre>
+      <pre><code>\(alternateLinks(main).map { HTMLText.escape($0) }.joined(separator: "\n"))</code></pre>
       </main>
       </body>
       </html>
@@ -80,12 +81,13 @@ enum FeedPages {
   private static func section(
     _ feed: PlannedFeed, heading: String, description: String?, level: Int = 2
   ) -> String {
-    var html = "<section>\n<h\(level)>\(text(heading))</h\(level)>\n"
-    if let description { html += "<p>\(text(description))</p>\n" }
+    var html = "<section>\n<h\(level)>\(HTMLText.escape(heading))</h\(level)>\n"
+    if let description { html += "<p>\(HTMLText.escape(description))</p>\n" }
     html += "<ul>\n"
     for format in feed.formats {
       let url = feed.document.folderURL + format.fileName
-      html += "<li><a href=\"\(attribute(url))\">\(format.displayName)</a> <code>\(text(url))</code></li>\n"
+      html +=
+        "<li><a href=\"\(HTMLText.escape(url))\">\(format.displayName)</a> <code>\(HTMLText.escape(url))</code></li>\n"
     }
     return html + "</ul>\n</section>\n"
   }
@@ -93,8 +95,8 @@ enum FeedPages {
   /// `<link rel="alternate">` for each format of `feed`.
   private static func alternateLinks(_ feed: PlannedFeed) -> [String] {
     feed.formats.map { format in
-      "<link rel=\"alternate\" type=\"\(format.mediaType)\" title=\"\(attribute(feed.document.title))\" "
-        + "href=\"\(attribute(feed.document.folderURL + format.fileName))\">"
+      "<link rel=\"alternate\" type=\"\(format.mediaType)\" title=\"\(HTMLText.escape(feed.document.title))\" "
+        + "href=\"\(HTMLText.escape(feed.document.folderURL + format.fileName))\">"
     }
   }
 
@@ -102,11 +104,6 @@ enum FeedPages {
     let prefix = site.title + ": "
     return feed.document.title.hasPrefix(prefix)
       ? String(feed.document.title.dropFirst(prefix.count)) : feed.document.title
-  }
-
-  private static func text(_ value: String) -> String { HTMLText.escaped(XMLText.cleaned(value)) }
-  private static func attribute(_ value: String) -> String {
-    HTMLText.escaped(XMLText.cleaned(value), quotes: true)
   }
 
   private static let style = """
@@ -122,23 +119,4 @@ enum FeedPages {
     pre{white-space:pre-wrap;background:var(--card);border:1px solid var(--line);border-radius:8px;padding:.75rem}
 
     """
-}
-
-/// Text made safe to put in HTML.
-enum HTMLText {
-  /// `text` with `&`, `<` and `>` escaped, and `"` too when it goes in an attribute.
-  static func escaped(_ text: String, quotes: Bool = false) -> String {
-    var result = ""
-    result.reserveCapacity(text.utf8.count)
-    for character in text {
-      switch character {
-      case "&": result += "&amp;"
-      case "<": result += "&lt;"
-      case ">": result += "&gt;"
-      case "\"" where quotes: result += "&quot;"
-      default: result.append(character)
-      }
-    }
-    return result
-  }
 }

@@ -72,5 +72,17 @@ enum RSSFeed {
 
   /// RSS readers take an item's `description` as HTML (the channel's is plain text), so a plain-text summary saying "D&I" or
   /// "<br>" must be escaped once as HTML before XML escapes it again.
-  static func escapedHTML(_ text: String) -> String { HTMLText.escaped(text) }
+  static func escapedHTML(_ text: String) -> String {
+    var result = ""
+    result.reserveCapacity(text.utf8.count)
+    for character in text {
+      switch character {
+      case "&": result += "&amp;"
+      case "<": result += "&lt;"
+      case ">": result += "&gt;"
+      default: result.append(character)
+      }
+    }
+    return result
+  }
 }

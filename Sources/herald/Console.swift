@@ -42,7 +42,7 @@ struct Console: Sendable {
 
   /// `html` with every secret removed, as written or as HTML escapes it (`&` as `&amp;`).
   func redactedHTML(_ html: String) -> String {
-    secrets.reduce(redacted(html)) { $0.replacingOccurrences(of: HTML.escape($1), with: "[redacted]") }
+    secrets.reduce(redacted(html)) { $0.replacingOccurrences(of: HTMLText.escape($1), with: "[redacted]") }
   }
 }
 

@@ -12,17 +12,17 @@ extension PreviewPage {
     let label = "\(plan.networkName): \(preview.post.title)"
     var html = """
       <section class="card card-\(network.rawValue)" id="\(Self.cardID(index, network))" \
-      aria-label="\(HTML.escape(label))">
-      <div class="card-head"><span class="avatar" aria-hidden="true">\(HTML.escape(initial))</span>\
-      <span class="who"><strong>\(HTML.escape(siteTitle))</strong><span>\(shortWhen(plan.schedule))</span></span>\
-      <span class="badge network">\(HTML.escape(plan.networkName))</span></div>
+      aria-label="\(HTMLText.escape(label))">
+      <div class="card-head"><span class="avatar" aria-hidden="true">\(HTMLText.escape(initial))</span>\
+      <span class="who"><strong>\(HTMLText.escape(siteTitle))</strong><span>\(shortWhen(plan.schedule))</span></span>\
+      <span class="badge network">\(HTMLText.escape(plan.networkName))</span></div>
 
       """
     switch plan.post {
     case .success(let composed):
       html += "<p class=\"text\">\(richText(composed))</p>\n"
     case .failure:
-      html += "<p class=\"error\">Cannot be made: \(HTML.escape(plan.compositionError ?? ""))</p>\n"
+      html += "<p class=\"error\">Cannot be made: \(HTMLText.escape(plan.compositionError ?? ""))</p>\n"
     }
     html += attachment(plan, preview: preview, index: index, pictures: pictures)
     html += facts(plan, preview: preview)
@@ -48,23 +48,23 @@ extension PreviewPage {
       guard bytes.lowerBound >= cursorOffset, let start = boundary(bytes.lowerBound),
         let end = boundary(bytes.upperBound)
       else { continue }
-      html += HTML.escape(String(text.unicodeScalars[cursor..<start]))
-      let shown = HTML.escape(String(text.unicodeScalars[start..<end]))
+      html += HTMLText.escape(String(text.unicodeScalars[cursor..<start]))
+      let shown = HTMLText.escape(String(text.unicodeScalars[start..<end]))
       let range = "data-bytes=\"\(bytes.lowerBound)-\(bytes.upperBound)\""
       switch highlight.kind {
       case .link(let url):
-        if let safe = HTML.safeLink(url) {
-          html += "<a class=\"link\" href=\"\(HTML.escape(safe))\" \(range)>\(shown)</a>"
+        if let safe = HTMLText.safeLink(url) {
+          html += "<a class=\"link\" href=\"\(HTMLText.escape(safe))\" \(range)>\(shown)</a>"
         } else {
           html += "<span class=\"link\" \(range)>\(shown)</span>"
         }
       case .tag(let tag):
-        html += "<span class=\"tag\" title=\"#\(HTML.escape(tag))\" \(range)>\(shown)</span>"
+        html += "<span class=\"tag\" title=\"#\(HTMLText.escape(tag))\" \(range)>\(shown)</span>"
       }
       cursor = end
       cursorOffset = bytes.upperBound
     }
-    return html + HTML.escape(String(text.unicodeScalars[cursor...]))
+    return html + HTMLText.escape(String(text.unicodeScalars[cursor...]))
   }
 
   /// What goes with the text: the link card Herald sends (Bluesky, LinkedIn), the picture
@@ -95,16 +95,16 @@ extension PreviewPage {
   private func linkCard(_ post: Post, picture: String?, about: String?) -> String {
     let domain = URL(string: post.permalink)?.host ?? post.permalink
     var body =
-      "<span class=\"domain\">\(HTML.escape(domain))</span><strong>\(HTML.escape(post.title))</strong>"
+      "<span class=\"domain\">\(HTMLText.escape(domain))</span><strong>\(HTMLText.escape(post.title))</strong>"
     if let summary = post.summary, !summary.isEmpty {
-      body += "<span class=\"description\">\(HTML.escape(summary))</span>"
+      body += "<span class=\"description\">\(HTMLText.escape(summary))</span>"
     }
-    if let about { body += "<span class=\"about\">\(HTML.escape(about))</span>" }
+    if let about { body += "<span class=\"about\">\(HTMLText.escape(about))</span>" }
     let inside = (picture ?? "") + "<span class=\"card-body\">\(body)</span>"
-    guard let href = HTML.safeLink(post.permalink) else {
+    guard let href = HTMLText.safeLink(post.permalink) else {
       return "<div class=\"link-card\">\(inside)</div>\n"
     }
-    return "<a class=\"link-card\" href=\"\(HTML.escape(href))\">\(inside)</a>\n"
+    return "<a class=\"link-card\" href=\"\(HTMLText.escape(href))\">\(inside)</a>\n"
   }
 
   /// The count against the limit, when it goes out or why never, the queue, the picture.
@@ -127,14 +127,14 @@ extension PreviewPage {
     case .at(let date):
       html += "<p>\(date > now ? "Goes out" : "Due since") \(time(date))</p>\n"
     case .never(let reason):
-      html += "<p class=\"never\">Never: \(HTML.escape(reason))</p>\n"
+      html += "<p class=\"never\">Never: \(HTMLText.escape(reason))</p>\n"
     }
     let queue = preview.queueLines(plan.network, zone: zone)
     if !queue.isEmpty {
-      html += "<ul class=\"queue\">" + queue.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul>\n"
+      html += "<ul class=\"queue\">" + queue.map { "<li>\(HTMLText.escape($0))</li>" }.joined() + "</ul>\n"
     }
     if let picture = preview.pictures[plan.network] {
-      html += "<p class=\"picture-note\">Picture: \(HTML.escape(picture.line))</p>\n"
+      html += "<p class=\"picture-note\">Picture: \(HTMLText.escape(picture.line))</p>\n"
     }
     return html + "</div>\n"
   }
@@ -142,7 +142,7 @@ extension PreviewPage {
   /// Beside the account's name, where a network shows a post's age.
   private func shortWhen(_ schedule: SocialPlan.Schedule) -> String {
     switch schedule {
-    case .at(let date): HTML.escape(Timestamp.display(date, in: zone))
+    case .at(let date): HTMLText.escape(Timestamp.display(date, in: zone))
     case .never: "not sent"
     }
   }

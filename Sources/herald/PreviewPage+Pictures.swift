@@ -1,4 +1,5 @@
 import HeraldCore
+import Posts
 
 extension PreviewPage {
   /// The posts' thumbnails as stylesheet classes: each picture is embedded once, however many
@@ -33,9 +34,10 @@ extension PreviewPage {
         guard let name = classes[index] else { return "" }
         let label = thumbnail.alt.isEmpty ? "The post’s picture (no alt text)" : thumbnail.alt
         let shape = keepShape ? " style=\"aspect-ratio: \(width) / \(height)\"" : ""
-        return "<div class=\"thumb \(name)\" role=\"img\" aria-label=\"\(HTML.escape(label))\"\(shape)></div>"
+        return
+          "<div class=\"thumb \(name)\" role=\"img\" aria-label=\"\(HTMLText.escape(label))\"\(shape)></div>"
       case .unavailable(let reason):
-        return "<div class=\"thumb missing\">Picture not shown: \(HTML.escape(reason))</div>"
+        return "<div class=\"thumb missing\">Picture not shown: \(HTMLText.escape(reason))</div>"
       }
     }
   }

@@ -22,13 +22,13 @@ struct PreviewPage {
     let pictures = PictureClasses(previews)
     var html = """
       <!DOCTYPE html>
-      <html lang="\(HTML.escape(language))">
+      <html lang="\(HTMLText.escape(language))">
       <head>
       <meta charset="utf-8">
       <meta name="viewport" content="width=device-width, initial-scale=1">
       <meta name="color-scheme" content="light dark">
       <meta name="generator" content="Herald">
-      <title>Preview: \(HTML.escape(siteTitle))</title>
+      <title>Preview: \(HTMLText.escape(siteTitle))</title>
       <style>
       \(PreviewPageStyle.css)
       \(pictures.css)
@@ -36,8 +36,8 @@ struct PreviewPage {
       </head>
       <body>
       <header class="page-head">
-      <h1>\(HTML.escape(siteTitle)): what will be posted</h1>
-      <p>As of \(time(now)) · \(count(previews.count, "post")) · times in \(HTML.escape(zoneName)).</p>
+      <h1>\(HTMLText.escape(siteTitle)): what will be posted</h1>
+      <p>As of \(time(now)) · \(count(previews.count, "post")) · times in \(HTMLText.escape(zoneName)).</p>
       </header>
       <main>
 
@@ -73,10 +73,10 @@ struct PreviewPage {
           (
             date, index * 100 + position,
             """
-            <li><time datetime="\(Timestamp.rfc3339(date))">\(HTML.escape(display(date)))</time> \
-            <span class="badge net-\(plan.network.rawValue)">\(HTML.escape(plan.networkName))</span> \
-            <a class="title" href="#\(Self.cardID(index, plan.network))">\(HTML.escape(preview.post.title))</a>\
-            \(state.map { " <span class=\"badge\">queue: \(HTML.escape($0))</span>" } ?? "")</li>
+            <li><time datetime="\(Timestamp.rfc3339(date))">\(HTMLText.escape(display(date)))</time> \
+            <span class="badge net-\(plan.network.rawValue)">\(HTMLText.escape(plan.networkName))</span> \
+            <a class="title" href="#\(Self.cardID(index, plan.network))">\(HTMLText.escape(preview.post.title))</a>\
+            \(state.map { " <span class=\"badge\">queue: \(HTMLText.escape($0))</span>" } ?? "")</li>
 
             """
           ))
@@ -106,9 +106,9 @@ struct PreviewPage {
       "<span class=\"badge status-\(preview.status.rawValue)\">\(preview.status.rawValue)</span>",
       time(post.date),
     ]
-    if let author = post.author { facts.append("by " + HTML.escape(author)) }
+    if let author = post.author { facts.append("by " + HTMLText.escape(author)) }
     if !post.categories.isEmpty {
-      facts.append(HTML.escape(post.categories.map(\.label).joined(separator: ", ")))
+      facts.append(HTMLText.escape(post.categories.map(\.label).joined(separator: ", ")))
     }
     if post.isHidden { facts.append("hidden from the blog roll (hidePost)") }
     var html = """
@@ -118,16 +118,16 @@ struct PreviewPage {
       <h2 id="\(id)-title">\(link(post.permalink, text: post.title))</h2>
 
       """
-    if let summary = post.summary { html += "<p class=\"summary\">\(HTML.escape(summary))</p>\n" }
+    if let summary = post.summary { html += "<p class=\"summary\">\(HTMLText.escape(summary))</p>\n" }
     html += "<p class=\"source\">\(link(post.permalink, text: post.permalink))"
-    if post.id != post.permalink { html += " · id \(HTML.escape(post.id))" }
-    html += " · \(HTML.escape(post.source.displayPath))</p>\n</header>\n"
+    if post.id != post.permalink { html += " · id \(HTMLText.escape(post.id))" }
+    html += " · \(HTMLText.escape(post.source.displayPath))</p>\n</header>\n"
     if let thumbnail = preview.thumbnail {
-      let alt = thumbnail.alt.isEmpty ? "no alt text" : "alt “\(HTML.escape(thumbnail.alt))”"
+      let alt = thumbnail.alt.isEmpty ? "no alt text" : "alt “\(HTMLText.escape(thumbnail.alt))”"
       html += """
         <figure class="picture">
         \(pictures.box(for: index, thumbnail: thumbnail, keepShape: true))
-        <figcaption>\(HTML.escape(thumbnail.reference)) · \(alt)</figcaption>
+        <figcaption>\(HTMLText.escape(thumbnail.reference)) · \(alt)</figcaption>
         </figure>
 
         """
@@ -152,13 +152,15 @@ struct PreviewPage {
   /// `text` linked to `url` when it is a web address, else plain.
   func link(_ url: String, text: String, className: String? = nil) -> String {
     let classAttribute = className.map { " class=\"\($0)\"" } ?? ""
-    guard let safe = HTML.safeLink(url) else { return "<span\(classAttribute)>\(HTML.escape(text))</span>" }
-    return "<a\(classAttribute) href=\"\(HTML.escape(safe))\">\(HTML.escape(text))</a>"
+    guard let safe = HTMLText.safeLink(url) else {
+      return "<span\(classAttribute)>\(HTMLText.escape(text))</span>"
+    }
+    return "<a\(classAttribute) href=\"\(HTMLText.escape(safe))\">\(HTMLText.escape(text))</a>"
   }
 
   /// A time as the text preview shows it, machine-readable too.
   func time(_ date: Date) -> String {
-    "<time datetime=\"\(Timestamp.rfc3339(date))\">\(HTML.escape(display(date)))</time>"
+    "<time datetime=\"\(Timestamp.rfc3339(date))\">\(HTMLText.escape(display(date)))</time>"
   }
 
   func display(_ date: Date) -> String { Timestamp.displayWithUTC(date, in: zone) }

@@ -40,10 +40,11 @@ import Testing
     var alternates: [String]
   }
 
-  struct Visit: Decodable {
+  /// One page as `browse.py` reports it: what the probe returned, and what the console said.
+  struct Visit<Result: Decodable>: Decodable {
     var browser: String
     var version: String
-    var result: Probe
+    var result: Result
     var console: [String]
   }
 
@@ -100,21 +101,32 @@ import Testing
 
   /// Opens every page of `pages` at both widths in `browser`, in one browser session.
   func visit(_ pages: [String], in browser: String, server: ServerProcess, shots: TemporaryFolder) throws
-    -> [String: Visit]
+    -> [String: Visit<Probe>]
   {
-    var jobs: [[String: Any]] = []
-    var keys: [String] = []
-    for page in pages {
-      for width in Self.widths {
-        let key = "\(page)@\(width)"
-        keys.append(key)
-        jobs.append([
-          "url": "\(server.baseURL)/\(page)", "width": width, "height": 900,
-          "screenshot": shots.path(
-            "\(browser)-\(page.replacingOccurrences(of: "/", with: "_"))-\(width).png"),
-          "eval": Self.pageProbe,
-        ])
-      }
+    let keys = pages.flatMap { page in Self.widths.map { "\(page)@\($0)" } }
+    let visits: [Visit<Probe>] = try browse(
+      pages.flatMap { page in
+        Self.widths.map { width in
+          (
+            "\(server.baseURL)/\(page)", width,
+            "\(browser)-\(page.replacingOccurrences(of: "/", with: "_"))-\(width).png"
+          )
+        }
+      }, probe: Self.pageProbe, in: browser, shots: shots)
+    return Dictionary(uniqueKeysWithValues: zip(keys, visits))
+  }
+
+  /// Opens each of `pages` (a URL at a width, with the name of its screenshot in `shots`) in
+  /// `browser`, all in one browser session, and runs `probe` in each.
+  func browse<Result: Decodable>(
+    _ pages: [(url: String, width: Int, screenshot: String)], probe: String, in browser: String,
+    shots: TemporaryFolder
+  ) throws -> [Visit<Result>] {
+    let jobs: [[String: Any]] = pages.map { page in
+      [
+        "url": page.url, "width": page.width, "height": 900, "screenshot": shots.path(page.screenshot),
+        "eval": probe,
+      ]
     }
     try shots.write(
       "\(browser)-jobs.json",
@@ -123,12 +135,10 @@ import Testing
       "/usr/bin/env",
       [
         "python3", Self.fixtures.appendingPathComponent("browse.py").path, "--browser", browser,
-        "--urls-file",
-        shots.path("\(browser)-jobs.json"), "--timeout", "90",
+        "--urls-file", shots.path("\(browser)-jobs.json"), "--timeout", "90",
       ], in: shots.url)
     try #require(result.status == 0, "\(browser): \(result.errors)")
-    let visits = try JSONDecoder().decode([Visit].self, from: Data(result.output.utf8))
-    return Dictionary(uniqueKeysWithValues: zip(keys, visits))
+    return try JSONDecoder().decode([Visit<Result>].self, from: Data(result.output.utf8))
   }
 
   func keepScreenshots(_ shots: TemporaryFolder) {
@@ -291,30 +301,10 @@ import Testing
     defer { server.stop() }
     let shots = try TemporaryFolder()
     defer { keepScreenshots(shots) }
-    var jobs: [[String: Any]] = []
-    for width in Self.widths {
-      jobs.append([
-        "url": "\(server.baseURL)/review.html", "width": width, "height": 900,
-        "screenshot": shots.path("\(browser)-review-\(width).png"), "eval": Self.reviewProbe,
-      ])
-    }
-    try shots.write(
-      "jobs.json", String(decoding: try JSONSerialization.data(withJSONObject: jobs), as: UTF8.self))
-    let result = try Program.run(
-      "/usr/bin/env",
-      [
-        "python3", Self.fixtures.appendingPathComponent("browse.py").path, "--browser", browser,
-        "--urls-file",
-        shots.path("jobs.json"), "--timeout", "90",
-      ], in: shots.url)
-    try #require(result.status == 0, "\(browser): \(result.errors)")
-    struct ReviewVisit: Decodable {
-      var result: Review
-      var console: [String]
-    }
-    for (width, visit) in zip(
-      Self.widths, try JSONDecoder().decode([ReviewVisit].self, from: Data(result.output.utf8)))
-    {
+    let visits: [Visit<Review>] = try browse(
+      Self.widths.map { ("\(server.baseURL)/review.html", $0, "\(browser)-review-\($0).png") },
+      probe: Self.reviewProbe, in: browser, shots: shots)
+    for (width, visit) in zip(Self.widths, visits) {
       let review = visit.result
       let name = "\(browser) review at \(width)"
       #expect(review.scripts == 0, "\(name)")

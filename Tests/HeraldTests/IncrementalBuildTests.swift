@@ -46,18 +46,6 @@ import Testing
     }
   }
 
-  /// SplitMix64: the same seed, the same walk.
-  struct Walk: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-  }
-
   /// Every file below `folder`, relative path to bytes.
   func files(in folder: String) throws -> [String: Data] {
     var result: [String: Data] = [:]
@@ -99,7 +87,7 @@ import Testing
 
   @Test(arguments: [1, 2, 3, 4] as [UInt64])
   func incrementalBuildsEqualColdBuilds(seed: UInt64) throws {
-    var random = Walk(state: seed)
+    var random = SeededGenerator(seed: seed)
     let site = try TestSite()
     try site.folder.write("herald.yml", Self.configuration)
     let labels = ["Alpha", "Beta", "Gamma Rays"]

@@ -266,7 +266,7 @@ extension PreviewTests {
     #expect(try nuErrors(site.path("public/index.html")) == [])
     let html = try site.folder.read("public/index.html")
     #expect(!html.contains("<script"))
-    #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; \"Co\""))
+    #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Co&quot;"))
     #expect(
       html.contains("href=\"https://openinfra.org/feeds/categories/script-alert-1-script-co/atom.xml\""))
   }

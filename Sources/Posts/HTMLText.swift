@@ -1,10 +1,10 @@
-/// Text made safe to place in an HTML page: whatever a post holds is shown as written, never
-/// read as markup.
-enum HTML {
+/// Text made safe to place in an HTML page (the review page, the feeds' index page): whatever
+/// a post holds is shown as written, never read as markup.
+public enum HTMLText {
   /// `text` for an element's content or a double-quoted attribute: `&`, `<`, `>`, `"` and `'`
   /// escaped, and the code points HTML forbids (controls other than white space,
   /// noncharacters) dropped, so the page stays valid whatever a post holds.
-  static func escape(_ text: some StringProtocol) -> String {
+  public static func escape(_ text: some StringProtocol) -> String {
     var result = ""
     result.reserveCapacity(text.utf8.count)
     for scalar in text.unicodeScalars {
@@ -26,7 +26,7 @@ enum HTML {
 
   /// `url` when a browser may follow it from a review page: http and https only, so a
   /// `javascript:` permalink or link in a post never becomes something that runs.
-  static func safeLink(_ url: String) -> String? {
+  public static func safeLink(_ url: String) -> String? {
     let lowered = url.lowercased()
     guard lowered.hasPrefix("https://") || lowered.hasPrefix("http://") else { return nil }
     return url
