@@ -12,6 +12,9 @@ public final class Database<Failure: Error>: SQLConnection {
   /// What the database is, as messages name it: `queue`, `build cache`.
   private let subject: String
   private let makeFailure: (SQLFailure) -> Failure
+  /// Statements prepared once and kept, by their SQL: a run that writes thousands of rows
+  /// with one statement parses it once. One in use is taken out, so nested use prepares anew.
+  private var prepared: [String: OpaquePointer] = [:]
 
   /// Opens (or creates, unless `readOnly`) the database at `url`; its failures become
   /// `Failure`s through `failure`.
@@ -37,7 +40,10 @@ public final class Database<Failure: Error>: SQLConnection {
     sqlite3_busy_timeout(handle, 5_000)
   }
 
-  deinit { sqlite3_close_v2(handle) }
+  deinit {
+    for statement in prepared.values { sqlite3_finalize(statement) }
+    sqlite3_close_v2(handle)
+  }
 
   /// Runs SQL with no results (several statements allowed).
   public func execute(_ sql: String) throws(Failure) {
@@ -67,11 +73,12 @@ public final class Database<Failure: Error>: SQLConnection {
   public func forEachRow(
     _ sql: String, _ bindings: [SQLValue] = [], _ body: (SQLiteColumns) throws(Failure) -> Void
   ) throws(Failure) {
-    var statement: OpaquePointer?
-    guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
-      throw failure(String(cString: sqlite3_errmsg(handle)), status: sqlite3_errcode(handle))
+    let statement = try statement(sql)
+    defer {
+      sqlite3_reset(statement)
+      sqlite3_clear_bindings(statement)
+      if let other = prepared.updateValue(statement, forKey: sql) { sqlite3_finalize(other) }
     }
-    defer { sqlite3_finalize(statement) }
     for (index, value) in bindings.enumerated() {
       let position = Int32(index + 1)
       switch value {
@@ -95,6 +102,16 @@ public final class Database<Failure: Error>: SQLConnection {
       }
       try body(columns)
     }
+  }
+
+  /// The statement for `sql`: the kept one, or a new one.
+  private func statement(_ sql: String) throws(Failure) -> OpaquePointer {
+    if let kept = prepared.removeValue(forKey: sql) { return kept }
+    var statement: OpaquePointer?
+    guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
+      throw failure(String(cString: sqlite3_errmsg(handle)), status: sqlite3_errcode(handle))
+    }
+    return statement
   }
 
   /// SQLite.
@@ -145,11 +162,25 @@ public struct SQLiteColumns {
   /// Column `index` as an integer (0 for NULL).
   public func integer(_ index: Int) -> Int64 { sqlite3_column_int64(statement, Int32(index)) }
 
+  /// Column `index` as a floating-point number (0 for NULL).
+  public func real(_ index: Int) -> Double { sqlite3_column_double(statement, Int32(index)) }
+
+  /// Whether column `index` is NULL.
+  public func isNull(_ index: Int) -> Bool { sqlite3_column_type(statement, Int32(index)) == SQLITE_NULL }
+
   /// Column `index` as text; nil for NULL.
   public func text(_ index: Int) -> String? {
     guard let text = sqlite3_column_text(statement, Int32(index)) else { return nil }
     let count = Int(sqlite3_column_bytes(statement, Int32(index)))
     return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
+  }
+
+  /// Column `index`'s text as UTF-8 bytes, lent to `body` without making a String (nil for
+  /// NULL): for comparing many rows.
+  public func withText<T>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T? {
+    guard let text = sqlite3_column_text(statement, Int32(index)) else { return nil }
+    return try body(
+      UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, Int32(index)))))
   }
 
   /// Column `index` as bytes.
