@@ -262,6 +262,7 @@ let package = Package(
         "herald", "FuzzPosts", "FuzzSocial", "FuzzCredentials", "FuzzResponses", "HeraldCore", "Delivery",
         "Posts", "Social", "HTTP",
         "Feeds", "TestSupport",
+        .product(name: "Logging", package: "swift-log"),
       ],
       resources: [.copy("Fixtures")],
       swiftSettings: swiftSettings

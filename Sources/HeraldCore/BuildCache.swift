@@ -13,8 +13,9 @@ internal import SQLite
 
 /// What earlier runs learned, kept in `state/cache.sqlite` so that a run with little to do
 /// does little: each post file's fields as read (keyed by its path, trusted while `stat`
-/// says the file is unchanged, and otherwise by the digest of its bytes), and the digest
-/// each feed file was written from.
+/// says the file is unchanged, and otherwise by the digest of its bytes), indexed by date and
+/// category so a build finds the newest posts without loading all (`PostIndex`); a copy of
+/// the remembered entry ids; and the digest each feed file was written from.
 ///
 /// Only a cache: when it is missing, damaged or from another version, runs read everything
 /// again and rebuild it; it never decides what is published.
@@ -22,13 +23,14 @@ final class BuildCache {
   /// The file, below the state folder.
   static let fileName = "cache.sqlite"
   /// Bumped when the tables change; a cache of another version is emptied.
-  static let schemaVersion = 2
+  static let schemaVersion = 4
 
-  private let database: Database<SQLFailure>
-  /// The reader settings and Herald version the remembered posts were read with.
-  private let settings: String
+  let database: Database<SQLFailure>
+  /// Whether the remembered posts were read with the current reader settings and Herald
+  /// version. A writable cache forgets posts read otherwise; a read-only one ignores them.
+  private let postsAreCurrent: Bool
 
-  /// What the cache holds of one post file.
+  /// What the cache holds of one post file, for a run that reads every post.
   struct RememberedPost {
     var signature: FileSignature
     var digest: String
@@ -43,16 +45,17 @@ final class BuildCache {
 
   /// Opened for a run that changes nothing (`--dry-run`, `check`, `preview`): updates are
   /// skipped rather than tried and refused.
-  private let readOnly: Bool
+  let readOnly: Bool
 
-  private init(database: Database<SQLFailure>, settings: String, readOnly: Bool) {
+  private init(database: Database<SQLFailure>, postsAreCurrent: Bool, readOnly: Bool) {
     self.database = database
     self.readOnly = readOnly
-    self.settings = settings
+    self.postsAreCurrent = postsAreCurrent
   }
 
   /// Opens the cache in `state`, creating it unless `readOnly`; nil (after a debug message)
-  /// when it cannot be used, which only makes the run slower.
+  /// when it cannot be used, which only makes the run slower. `settings` are everything the
+  /// posts' fields depend on besides their files.
   static func open(
     state: HeraldConfiguration.Folder, settings: String, readOnly: Bool, logger: Logger
   ) -> BuildCache? {
@@ -86,63 +89,115 @@ final class BuildCache {
     let database = try Database(
       url: url, displayPath: displayPath, subject: "build cache", readOnly: readOnly, failure: { $0 })
     let version = try database.query("PRAGMA user_version").first?.integer("user_version") ?? 0
-    if !readOnly {
-      // A cache may lose its last writes in a power cut, never its consistency.
-      try database.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
-      if version != Int64(schemaVersion) {
-        try database.execute(
-          """
-          DROP TABLE IF EXISTS posts; DROP TABLE IF EXISTS outputs; DROP TABLE IF EXISTS stamps;
-          CREATE TABLE posts(path TEXT PRIMARY KEY, settings TEXT NOT NULL, device INTEGER NOT NULL,
-            inode INTEGER NOT NULL, size INTEGER NOT NULL, modified INTEGER NOT NULL,
-            changed INTEGER NOT NULL, digest TEXT NOT NULL, archive BLOB NOT NULL);
-          CREATE TABLE outputs(path TEXT PRIMARY KEY, digest TEXT NOT NULL, device INTEGER NOT NULL,
-            inode INTEGER NOT NULL, size INTEGER NOT NULL, modified INTEGER NOT NULL,
-            changed INTEGER NOT NULL);
-          CREATE TABLE stamps(command TEXT PRIMARY KEY, stamp BLOB NOT NULL);
-          PRAGMA user_version = \(schemaVersion);
-          """)
+    if readOnly {
+      guard version == Int64(schemaVersion) else {
+        throw SQLFailure(
+          path: displayPath, subject: "build cache", kind: .other,
+          message: "it is from another version of Herald")
       }
-    } else if version != Int64(schemaVersion) {
-      throw SQLFailure(
-        path: displayPath, subject: "build cache", kind: .other,
-        message: "it is from another version of Herald")
+      let current = try meta("settings", in: database) == settings
+      return BuildCache(database: database, postsAreCurrent: current, readOnly: true)
     }
-    return BuildCache(database: database, settings: settings, readOnly: readOnly)
+    // A cache may lose its last writes in a power cut, never its consistency.
+    try database.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
+    if version != Int64(schemaVersion) { try create(database) }
+    if try meta("settings", in: database) != settings {
+      try database.transaction { () throws(SQLFailure) in
+        try database.execute("DELETE FROM posts; DELETE FROM post_archives; DELETE FROM post_categories")
+        try setMeta("settings", settings, in: database)
+      }
+    }
+    return BuildCache(database: database, postsAreCurrent: true, readOnly: false)
+  }
+
+  /// The tables, made anew (a cache of another version is dropped whole).
+  private static func create(_ database: Database<SQLFailure>) throws(SQLFailure) {
+    try database.execute(
+      """
+      DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS posts; DROP TABLE IF EXISTS post_archives;
+      DROP TABLE IF EXISTS post_categories; DROP TABLE IF EXISTS entry_ids; DROP TABLE IF EXISTS outputs;
+      DROP TABLE IF EXISTS stamps;
+      CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      -- One row per post file, narrow so that a run can read every row. `errors` and
+      -- `warnings` count its diagnostics (kept in `post_archives` with the post); the rest is
+      -- NULL or 0 for a file that is not a post. `feedable`: published once its date comes
+      -- (not a draft, a blog post, not a hidden post the configuration leaves out).
+      -- `claimed`: the id it asks for (its pinned id, else its remembered one, else its
+      -- reader id); `recorded`: the entry ids hold it.
+      CREATE TABLE posts(path TEXT PRIMARY KEY, device INTEGER NOT NULL, inode INTEGER NOT NULL,
+        size INTEGER NOT NULL, modified INTEGER NOT NULL, changed INTEGER NOT NULL,
+        digest TEXT NOT NULL, errors INTEGER NOT NULL, warnings INTEGER NOT NULL, date REAL,
+        feedable INTEGER NOT NULL, reader_id TEXT, pinned INTEGER NOT NULL, claimed TEXT,
+        recorded INTEGER NOT NULL);
+      -- What reading each file gave (`PostArchive`), loaded only for the posts a run needs.
+      CREATE TABLE post_archives(path TEXT PRIMARY KEY, archive BLOB NOT NULL);
+      CREATE INDEX posts_by_date ON posts(feedable, date);
+      CREATE INDEX posts_by_claim ON posts(claimed);
+      CREATE INDEX posts_unrecorded ON posts(date) WHERE feedable = 1 AND recorded = 0;
+      CREATE INDEX posts_with_problems ON posts(path) WHERE errors + warnings > 0;
+      -- The categories of feedable posts, by slug, dated as their post.
+      CREATE TABLE post_categories(path TEXT NOT NULL, slug TEXT NOT NULL, date REAL NOT NULL,
+        PRIMARY KEY(path, slug));
+      CREATE INDEX categories_by_date ON post_categories(slug, date);
+      -- A copy of the remembered entry ids, trusted while `meta` says the document is the one
+      -- it was copied from.
+      CREATE TABLE entry_ids(path TEXT PRIMARY KEY, id TEXT NOT NULL);
+      CREATE TABLE outputs(path TEXT PRIMARY KEY, digest TEXT NOT NULL, device INTEGER NOT NULL,
+        inode INTEGER NOT NULL, size INTEGER NOT NULL, modified INTEGER NOT NULL,
+        changed INTEGER NOT NULL);
+      CREATE TABLE stamps(command TEXT PRIMARY KEY, stamp BLOB NOT NULL);
+      PRAGMA user_version = \(schemaVersion);
+      """)
+  }
+
+  // MARK: - Meta
+
+  private static func meta(_ key: String, in database: Database<SQLFailure>) throws(SQLFailure) -> String? {
+    try database.query("SELECT value FROM meta WHERE key = ?", [.text(key)]).first?.text("value")
+  }
+
+  private static func setMeta(_ key: String, _ value: String?, in database: Database<SQLFailure>)
+    throws(SQLFailure)
+  {
+    if let value {
+      try database.query("INSERT OR REPLACE INTO meta VALUES (?, ?)", [.text(key), .text(value)])
+    } else {
+      try database.query("DELETE FROM meta WHERE key = ?", [.text(key)])
+    }
+  }
+
+  /// The value kept under `key`, if any.
+  func meta(_ key: String) throws(SQLFailure) -> String? { try Self.meta(key, in: database) }
+
+  /// Keeps `value` under `key`; nil forgets it.
+  func setMeta(_ key: String, _ value: String?) throws(SQLFailure) {
+    try Self.setMeta(key, value, in: database)
   }
 
   // MARK: - Posts
 
   /// The remembered post files read with the current settings, by path below the posts folder.
   func rememberedPosts() -> [String: RememberedPost] {
+    guard postsAreCurrent else { return [:] }
     var posts: [String: RememberedPost] = [:]
     try? database.forEachRow(
-      "SELECT path, device, inode, size, modified, changed, digest, archive FROM posts WHERE settings = ?",
-      [.text(settings)]
+      "SELECT path, device, inode, size, modified, changed, digest, archive FROM posts JOIN post_archives USING (path)"
     ) { row in
       guard let path = row.text(0), let digest = row.text(6) else { return }
       posts[path] = RememberedPost(
-        signature: FileSignature(
-          device: UInt64(bitPattern: row.integer(1)), inode: UInt64(bitPattern: row.integer(2)),
-          size: row.integer(3), modified: row.integer(4), changed: row.integer(5)),
-        digest: digest, archive: row.blob(7))
+        signature: Self.signature(row, from: 1), digest: digest, archive: row.blob(7))
     }
     return posts
   }
 
   /// Remembers `posts` (by path) and forgets every other path not in `keeping`.
-  func update(posts: [String: RememberedPost], keeping: Set<String>, previous: [String: RememberedPost]) {
+  func update(posts: [String: PostRow], keeping: Set<String>, previous: [String: RememberedPost]) {
     guard !readOnly else { return }
     let gone = previous.keys.filter { !keeping.contains($0) }
     guard !posts.isEmpty || !gone.isEmpty else { return }
     try? database.transaction { () throws(SQLFailure) in
-      for path in gone { try database.query("DELETE FROM posts WHERE path = ?", [.text(path)]) }
-      for (path, post) in posts {
-        try database.query(
-          "INSERT OR REPLACE INTO posts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          [.text(path), .text(settings)] + Self.values(Self.trusted(post.signature))
-            + [.text(post.digest), .blob(post.archive)])
-      }
+      try forget(gone)
+      try remember(posts.map { (path: $0.key, row: $0.value) })
     }
   }
 
@@ -154,11 +209,7 @@ final class BuildCache {
     try? database.forEachRow("SELECT path, digest, device, inode, size, modified, changed FROM outputs") {
       row in
       guard let path = row.text(0), let digest = row.text(1) else { return }
-      outputs[path] = RememberedOutput(
-        digest: digest,
-        signature: FileSignature(
-          device: UInt64(bitPattern: row.integer(2)), inode: UInt64(bitPattern: row.integer(3)),
-          size: row.integer(4), modified: row.integer(5), changed: row.integer(6)))
+      outputs[path] = RememberedOutput(digest: digest, signature: Self.signature(row, from: 2))
     }
     return outputs
   }
@@ -204,7 +255,14 @@ final class BuildCache {
 
   // MARK: - Signatures
 
-  private static func values(_ signature: FileSignature) -> [SQLValue] {
+  /// The signature in the five columns from `first` on.
+  static func signature(_ row: SQLiteColumns, from first: Int) -> FileSignature {
+    FileSignature(
+      device: UInt64(bitPattern: row.integer(first)), inode: UInt64(bitPattern: row.integer(first + 1)),
+      size: row.integer(first + 2), modified: row.integer(first + 3), changed: row.integer(first + 4))
+  }
+
+  static func values(_ signature: FileSignature) -> [SQLValue] {
     [
       .integer(Int64(bitPattern: signature.device)), .integer(Int64(bitPattern: signature.inode)),
       .integer(signature.size), .integer(signature.modified), .integer(signature.changed),
@@ -214,13 +272,17 @@ final class BuildCache {
   /// `signature`, unless the file changed so recently that another change within the file
   /// system's clock tick would leave it looking the same (git's "racy clean" case): then a
   /// signature that never matches, so the next run looks at the bytes.
-  static func trusted(_ signature: FileSignature) -> FileSignature {
-    var now = timespec()
-    clock_gettime(CLOCK_REALTIME, &now)
-    let nanoseconds = Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
-    guard nanoseconds - max(signature.modified, signature.changed) < 2_000_000_000 else { return signature }
+  static func trusted(_ signature: FileSignature, now: Int64 = clock()) -> FileSignature {
+    guard now - max(signature.modified, signature.changed) < 2_000_000_000 else { return signature }
     var racy = signature
     racy.modified = -1
     return racy
+  }
+
+  /// The time now, in nanoseconds since 1970, as file signatures count it.
+  static func clock() -> Int64 {
+    var now = timespec()
+    clock_gettime(CLOCK_REALTIME, &now)
+    return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
   }
 }

@@ -2,6 +2,14 @@ public import Foundation
 public import Logging
 public import Posts
 
+extension Duration {
+  /// The duration in whole milliseconds, as `--verbose` says it: `12 ms`.
+  var milliseconds: String {
+    let (seconds, attoseconds) = components
+    return "\(seconds * 1000 + attoseconds / 1_000_000_000_000_000) ms"
+  }
+}
+
 /// The start of a `build` or `publish` run: the posts folder listed, the build cache open,
 /// and the run's inputs digested, so the run can tell at once whether the last one stands.
 public final class BuildSession {
@@ -11,6 +19,8 @@ public final class BuildSession {
   let logger: Logger
   let listing: PostListing
   let cache: BuildCache?
+  /// The digest of the listing, which every stamp this run reads or writes stands on.
+  private lazy var listingDigest = RunStamp.digest(of: listing)
 
   /// Lists the posts and opens the cache (read-only for a dry run).
   public init(
@@ -21,7 +31,10 @@ public final class BuildSession {
     self.credentials = credentials
     self.now = now
     self.logger = logger
+    let started = ContinuousClock.now
     listing = try Workspace.listing(configuration)
+    logger.debug(
+      "listed \(listing.files.count) post files in \((ContinuousClock.now - started).milliseconds)")
     cache = BuildCache.open(
       state: configuration.state, settings: Workspace.cacheSettings(configuration),
       readOnly: use == .readOnly,
@@ -33,10 +46,29 @@ public final class BuildSession {
     try Workspace.load(configuration, listing: listing, cache: cache, logger: logger)
   }
 
+  /// The inputs of a build: from the build cache's index when it can answer (feeds of the
+  /// newest `feeds.limit` posts, no archives), which loads only the posts the feeds can hold;
+  /// otherwise, or should the cache fail, from every post.
+  public func feedInputs() throws(Diagnostic) -> FeedInputs {
+    if let cache, !cache.readOnly, PostIndex.serves(configuration) {
+      do {
+        return try PostIndex(cache: cache, configuration: configuration, logger: logger)
+          .feedInputs(listing: listing, now: now)
+      } catch let diagnostic as Diagnostic {
+        // The entry ids cannot be read (a database out of reach): the same error either way.
+        throw diagnostic
+      } catch {
+        logger.debug("not using the build cache's index: \(error)")
+      }
+    }
+    return try workspace().feedInputs(at: now)
+  }
+
   /// The digest of `command`'s inputs; `extra` for what only that command depends on.
   func fingerprint(_ command: String, extra: [String] = []) -> String {
     RunStamp.inputs(
-      command, configuration: configuration, hub: credentials["WEBSUB_HUB"], listing: listing, extra: extra)
+      command, configuration: configuration, hub: credentials["WEBSUB_HUB"], listing: listingDigest,
+      extra: extra)
   }
 
   /// The last run's stamp for `command`, when it stands for this run.
@@ -55,12 +87,11 @@ public final class BuildSession {
 
   /// Keeps what this run of `command` did, for the next run to reuse.
   func stamp(
-    _ command: String, extra: [String] = [], workspace: Workspace, report: BuildReport,
+    _ command: String, extra: [String] = [], span: (from: Double, until: Double), report: BuildReport,
     until: Double = .greatestFiniteMagnitude
   ) {
     guard let cache else { return }
-    var span = RunStamp.span(of: workspace.posts, at: now, hiddenPosts: configuration.hiddenPosts)
-    span.until = min(span.until, until)
+    let span = (from: span.from, until: min(span.until, until))
     let replay = RunStamp.Replay(report)
     cache.save(
       RunStamp.record(

@@ -117,8 +117,9 @@ public struct Publisher {
   public func run(session: BuildSession? = nil) throws -> Report {
     try HeraldError.translating(configuration) {
       var report = Report()
+      let inputs = workspace.feedInputs(at: now)
       let build = try FeedBuild.run(
-        workspace, credentials: credentials, now: now, logger: logger, session: session,
+        inputs, credentials: credentials, now: now, logger: logger, session: session,
         allowShrink: allowShrink)
       report.build = build
       CrashPoint.feedsBuilt.reached()
@@ -147,7 +148,7 @@ public struct Publisher {
       if let session {
         session.stamp(
           "publish", extra: try Self.socialInputs(configuration, clients: clients, queue: queue),
-          workspace: workspace, report: build, until: quietUntil)
+          span: inputs.span, report: build, until: quietUntil)
       }
       report.delivery = try deliver(queue: queue, clients: clients)
       report.waiting = try waiting(queue, accounts: accounts)
@@ -248,8 +249,9 @@ public struct Publisher {
   public func dryRun() throws -> Report {
     try HeraldError.translating(configuration) {
       var report = Report()
-      let published = workspace.published(at: now)
-      if !allowShrink { try FeedBuild.guardAgainstShrinking(workspace, published: published.count) }
+      let inputs = workspace.feedInputs(at: now)
+      let published = inputs.published
+      if !allowShrink { try FeedBuild.guardAgainstShrinking(inputs) }
       let site = FeedBuild.site(configuration, credentials: credentials)
       let plan = FeedPlanner.plan(published.map(FeedEntry.init), site: site)
       let cache = BuildCache.open(
@@ -261,7 +263,7 @@ public struct Publisher {
         folder: configuration.output.url, displayPath: configuration.output.displayPath
       ).changes(
         stale, of: plan, site: site,
-        content: ContentSource(workspace: workspace, published: published).content)
+        content: ContentSource(folder: configuration.posts.url, published: published).content)
 
       let accounts = accounts()
       let queue = try configuration.existingQueue()

@@ -90,21 +90,36 @@ struct RunStamp: Codable {
   /// configuration file, the folders, the hub, every post file's name and `stat`, and the
   /// remembered entry ids. `extra` adds what a publish run also depends on.
   static func inputs(
-    _ command: String, configuration: HeraldConfiguration, hub: String?, listing: PostListing,
-    extra: [String] = []
+    _ command: String, configuration: HeraldConfiguration, hub: String?, listing: String, extra: [String] = []
   ) -> String {
     var digest = FieldDigest()
     digest.add(
       [
         command, HeraldVersion.current, configuration.sourceDigest, configuration.posts.url.path,
-        configuration.output.url.path, configuration.stateDisplayName, hub ?? "", registry(configuration),
-      ] + extra + listing.diagnostics.map(\.description))
+        configuration.output.url.path, configuration.stateDisplayName, hub ?? "",
+        EntryIDRegistry.fingerprint(configuration), listing,
+      ] + extra)
+    return digest.hex
+  }
+
+  /// The digest of every post file's name and `stat` (one changed too recently to be trusted
+  /// never matches) and of the listing's problems: made once per run, in one buffer, since a
+  /// large archive has a hundred thousand files.
+  static func digest(of listing: PostListing) -> String {
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(listing.files.count * 80)
+    let now = BuildCache.clock()
     for file in listing.files {
-      digest.add(file.relativePath)
-      let signature = BuildCache.trusted(file.signature)
-      digest.add(
-        raw: (signature.device, signature.inode, signature.size, signature.modified, signature.changed))
+      bytes.append(contentsOf: file.relativePath.utf8)
+      bytes.append(0xFF)
+      let signature = BuildCache.trusted(file.signature, now: now)
+      withUnsafeBytes(
+        of: (signature.device, signature.inode, signature.size, signature.modified, signature.changed)
+      ) { bytes.append(contentsOf: $0) }
     }
+    var digest = FieldDigest()
+    digest.add(bytes: bytes)
+    digest.add(listing.diagnostics.map(\.description))
     return digest.hex
   }
 
@@ -147,22 +162,5 @@ struct RunStamp: Codable {
     return RunStamp(
       fingerprint: fingerprint, validFrom: span.from, validUntil: span.until, outputs: outputs, report: report
     )
-  }
-
-  /// What stands for the remembered entry ids: the file's `stat`, or, in a shared state
-  /// (where another runner may have changed them), their digest.
-  private static func registry(_ configuration: HeraldConfiguration) -> String {
-    guard configuration.sharedState != nil else {
-      return describe(
-        FileSignature.of(configuration.state.url.appendingPathComponent(EntryIDRegistry.fileName).path))
-    }
-    guard let data = try? configuration.documents.read(EntryIDRegistry.fileName) else { return "unread" }
-    return PostReader.digest(data)
-  }
-
-  private static func describe(_ signature: FileSignature?) -> String {
-    guard let signature else { return "none" }
-    return
-      "\(signature.device) \(signature.inode) \(signature.size) \(signature.modified) \(signature.changed)"
   }
 }

@@ -20,10 +20,23 @@ public struct PostScan: Sendable {
 
 /// The post files of a posts folder, and what was wrong with the rest of it.
 public struct PostListing: Sendable {
-  /// The files, in path order.
+  /// The files, in path order (`precedes`).
   public var files: [PostFile]
   /// Folders that could not be listed, links that lead outside.
   public var diagnostics: [Diagnostic]
+
+  /// Byte order, which is code point order (and SQLite's): much cheaper than String's `<`
+  /// over thousands of names. Listings are in this order.
+  public static func precedes(_ a: String, _ b: String) -> Bool {
+    var (a, b) = (a, b)
+    return a.withUTF8 { x in
+      b.withUTF8 { y in
+        let common = min(x.count, y.count)
+        let order = common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common)
+        return order != 0 ? order < 0 : x.count < y.count
+      }
+    }
+  }
 }
 
 /// One post file found in the posts folder. Made for every file on every run, so it holds
@@ -168,10 +181,10 @@ enum PostFolder {
       pending.append(contentsOf: subfolders.reversed())
     }
     let inOrder = zip(files, files.dropFirst()).allSatisfy {
-      precedes($0.relativePath, $1.relativePath)
+      PostListing.precedes($0.relativePath, $1.relativePath)
     }
     return (
-      inOrder ? files : files.sorted { precedes($0.relativePath, $1.relativePath) }, diagnostics
+      inOrder ? files : files.sorted { PostListing.precedes($0.relativePath, $1.relativePath) }, diagnostics
     )
   }
 
@@ -266,19 +279,6 @@ enum PostFolder {
       PostFile(
         folder: folder, name: realName, displayFolder: displayPath, relativePath: entryRelative,
         signature: FileSignature(found)))
-  }
-
-  /// Byte order, which is code point order: much cheaper than String's `<` over thousands of
-  /// names.
-  private static func precedes(_ a: String, _ b: String) -> Bool {
-    var (a, b) = (a, b)
-    return a.withUTF8 { x in
-      b.withUTF8 { y in
-        let common = min(x.count, y.count)
-        let order = common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common)
-        return order != 0 ? order < 0 : x.count < y.count
-      }
-    }
   }
 
   /// Whether `name` ends in `.md` or `.markdown`, in any case; compared as bytes, since

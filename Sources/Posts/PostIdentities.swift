@@ -2,9 +2,11 @@
 public enum PostIdentities {
   /// Assigns ids: a pinned `id` first, then the id `remembered` from earlier runs (keyed by
   /// the post's relative path), then the permalink. When two posts claim one id, both stay,
-  /// a warning names both files, and the later claimant gets an id of its own.
+  /// a warning names both files, and the later claimant gets an id of its own. `alsoTaken`
+  /// says which other ids are claimed by posts not given, when only the claimants are.
   public static func resolve(
-    _ posts: [Post], remembered: [String: String], site: PostReader.Site
+    _ posts: [Post], remembered: [String: String], site: PostReader.Site,
+    alsoTaken: (String) -> Bool = { _ in false }
   ) -> (posts: [Post], diagnostics: [Diagnostic]) {
     var posts = posts
     for index in posts.indices where posts[index].pinnedID == nil {
@@ -37,7 +39,7 @@ public enum PostIdentities {
     for index in losers.sorted(by: keeps) {
       let id = posts[index].id
       guard let owner = owners[id] else { continue }
-      let newID = freshID(for: posts[index], site: site, taken: taken)
+      let newID = freshID(for: posts[index], site: site) { taken.contains($0) || alsoTaken($0) }
       taken.insert(newID)
       posts[index].id = newID
       let claimed = posts[owner].permalink == posts[index].permalink ? "permalink" : "id"
@@ -51,14 +53,14 @@ public enum PostIdentities {
     return (posts, diagnostics)
   }
 
-  private static func freshID(for post: Post, site: PostReader.Site, taken: Set<String>) -> String {
+  private static func freshID(for post: Post, site: PostReader.Site, taken: (String) -> Bool) -> String {
     let candidates = [
       site.defaultPermalink(slug: post.slug),
       post.permalink + "#" + URLText.escapingPathSegment(post.slug),
     ]
-    if let free = candidates.first(where: { !taken.contains($0) }) { return free }
+    if let free = candidates.first(where: { !taken($0) }) { return free }
     var number = 2
-    while taken.contains(candidates[1] + "-\(number)") { number += 1 }
+    while taken(candidates[1] + "-\(number)") { number += 1 }
     return candidates[1] + "-\(number)"
   }
 }

@@ -22,13 +22,13 @@ struct Build: ParsableCommand {
     if let reused = session.reusedBuild() {
       report = reused
     } else {
-      let workspace = try session.workspace()
+      let inputs = try session.feedInputs()
       do {
         report = try FeedBuild.run(
-          workspace, credentials: credentials, now: options.instant, logger: logger, session: session,
+          inputs, credentials: credentials, now: options.instant, logger: logger, session: session,
           allowShrink: allowShrink)
       } catch {
-        workspace.diagnostics.forEach(console.report)
+        inputs.diagnostics.forEach(console.report)
         console.write(error.description)
         throw CommandOutcome.partialFailure
       }
