@@ -23,7 +23,7 @@ final class BuildCache {
   /// The file, below the state folder.
   static let fileName = "cache.sqlite"
   /// Bumped when the tables change; a cache of another version is emptied.
-  static let schemaVersion = 4
+  static let schemaVersion = 5
 
   let database: Database<SQLFailure>
   /// Whether the remembered posts were read with the current reader settings and Herald
@@ -116,7 +116,7 @@ final class BuildCache {
       """
       DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS posts; DROP TABLE IF EXISTS post_archives;
       DROP TABLE IF EXISTS post_categories; DROP TABLE IF EXISTS entry_ids; DROP TABLE IF EXISTS outputs;
-      DROP TABLE IF EXISTS stamps;
+      DROP TABLE IF EXISTS stamps; DROP TABLE IF EXISTS contested;
       CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
       -- One row per post file, narrow so that a run can read every row. `errors` and
       -- `warnings` count its diagnostics (kept in `post_archives` with the post); the rest is
@@ -131,6 +131,8 @@ final class BuildCache {
         recorded INTEGER NOT NULL);
       -- What reading each file gave (`PostArchive`), loaded only for the posts a run needs.
       CREATE TABLE post_archives(path TEXT PRIMARY KEY, archive BLOB NOT NULL);
+      -- What a run compares with the listing, read without the rest of each row.
+      CREATE INDEX posts_by_signature ON posts(path, device, inode, size, modified, changed);
       CREATE INDEX posts_by_date ON posts(feedable, date);
       CREATE INDEX posts_by_claim ON posts(claimed);
       CREATE INDEX posts_unrecorded ON posts(date) WHERE feedable = 1 AND recorded = 0;
@@ -139,6 +141,9 @@ final class BuildCache {
       CREATE TABLE post_categories(path TEXT NOT NULL, slug TEXT NOT NULL, date REAL NOT NULL,
         PRIMARY KEY(path, slug));
       CREATE INDEX categories_by_date ON post_categories(slug, date);
+      -- Every id two posts or more claim (and perhaps some no longer claimed twice): kept as
+      -- claims are made, so that no run looks for them among every post.
+      CREATE TABLE contested(claimed TEXT PRIMARY KEY);
       -- A copy of the remembered entry ids, trusted while `meta` says the document is the one
       -- it was copied from.
       CREATE TABLE entry_ids(path TEXT PRIMARY KEY, id TEXT NOT NULL);

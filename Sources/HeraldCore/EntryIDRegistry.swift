@@ -56,11 +56,14 @@ public struct EntryIDRegistry: Sendable, Equatable {
 
   /// Writes the registry into the state (a file replaced atomically, or a row).
   func save(to documents: KeptDocuments) throws(FeedsError) {
-    let sorted = ids.sorted { PostListing.precedes($0.key, $1.key) }
-    try Self.save(Self.document(sorted, published: lastPublishedCount), to: documents)
+    var document = Document()
+    for (path, id) in ids.sorted(by: { PostListing.precedes($0.key, $1.key) }) {
+      document.add(path: path.utf8, id: id.utf8)
+    }
+    try Self.save(document.finished(published: lastPublishedCount), to: documents)
   }
 
-  /// Writes `data`, a document made by `document`, into the state.
+  /// Writes `data`, a finished `Document`, into the state.
   static func save(_ data: Data, to documents: KeptDocuments) throws(FeedsError) {
     do {
       try documents.write(data, name: Self.fileName)
@@ -69,42 +72,93 @@ public struct EntryIDRegistry: Sendable, Equatable {
     }
   }
 
-  /// The document for `ids` (path, id), in the order given, and the count of published posts.
-  /// Written by hand rather than by `JSONEncoder`: a large archive has a hundred thousand ids,
-  /// and a new post means writing them all again.
-  static func document(_ ids: some Sequence<(String, String)>, published: Int?) -> Data {
-    var bytes: [UInt8] = Array("{\n  \"ids\" : {".utf8)
-    var first = true
-    for (path, id) in ids {
-      bytes.append(contentsOf: first ? Array("\n    ".utf8) : Array(",\n    ".utf8))
-      first = false
-      appendJSONString(path, to: &bytes)
-      bytes.append(contentsOf: Array(" : ".utf8))
-      appendJSONString(id, to: &bytes)
-    }
-    bytes.append(contentsOf: Array((first ? "\n" : "\n  ").utf8))
-    bytes.append(contentsOf: Array("},\n".utf8))
-    if let published { bytes.append(contentsOf: Array("  \"published\" : \(published),\n".utf8)) }
-    bytes.append(contentsOf: Array("  \"version\" : 1\n}".utf8))
-    return Data(bytes)
-  }
+  /// The document, written by hand in one pass rather than by `JSONEncoder`: a large archive
+  /// has a hundred thousand ids. The ids come last, so that a run that only adds ids (a new
+  /// post) copies the document it finds and appends to it (`appending`):
+  ///
+  ///     {
+  ///       "version" : 1,
+  ///       "published" : 2,
+  ///       "ids" : {
+  ///         "a.md" : "https://example.org/blog/a",
+  ///         "b.md" : "https://example.org/blog/b"
+  ///       }
+  ///     }
+  struct Document {
+    /// The ids as written so far, each entry after the one before.
+    private var entries: [UInt8] = []
 
-  /// `text` as a JSON string: quotes, backslashes and control characters escaped.
-  private static func appendJSONString(_ text: String, to bytes: inout [UInt8]) {
-    bytes.append(UInt8(ascii: "\""))
-    for byte in text.utf8 {
-      switch byte {
-      case UInt8(ascii: "\""), UInt8(ascii: "\\"):
-        bytes.append(UInt8(ascii: "\\"))
-        bytes.append(byte)
-      case 0..<0x20:
-        let hex = Array("0123456789abcdef".utf8)
-        bytes.append(contentsOf: Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-      default:
-        bytes.append(byte)
-      }
+    /// Adds the id of the post at `path`. Paths are added in order and only once.
+    mutating func add(path: some Collection<UInt8>, id: some Collection<UInt8>) {
+      entries.append(contentsOf: entries.isEmpty ? Self.firstEntry : Self.nextEntry)
+      append(path)
+      entries.append(contentsOf: " : ".utf8)
+      append(id)
     }
-    bytes.append(UInt8(ascii: "\""))
+
+    /// The document's bytes, with the count of published posts.
+    func finished(published: Int?) -> Data {
+      Self.document(published: published, ids: entries[...], more: [])
+    }
+
+    /// `old`, a document in this layout, with the ids added here after its own (none of
+    /// which it may hold) and the count of published posts; nil when `old` is in another
+    /// layout (written by an older Herald), to be written whole instead.
+    func appending(to old: Data, published: Int?) -> Data? {
+      let bytes = [UInt8](old)
+      let head = Array("{\n  \"version\" : 1,\n".utf8)
+      let idsStart = Array("  \"ids\" : {".utf8)
+      guard bytes.starts(with: head), bytes.count >= head.count + idsStart.count + Self.end.count,
+        bytes.suffix(Self.end.count).elementsEqual(Self.end)
+      else { return nil }
+      var position = head.count
+      let publishedKey = Array("  \"published\" : ".utf8)
+      if bytes[position...].starts(with: publishedKey) {
+        guard let newline = bytes[position...].firstIndex(of: UInt8(ascii: "\n")) else { return nil }
+        position = newline + 1
+      }
+      guard bytes[position...].starts(with: idsStart) else { return nil }
+      let ids = bytes[(position + idsStart.count)..<(bytes.count - Self.end.count)]
+      guard !ids.isEmpty else { return finished(published: published) }
+      return Self.document(
+        published: published, ids: ids,
+        more: entries.isEmpty ? [] : Self.nextEntry + entries.dropFirst(Self.firstEntry.count))
+    }
+
+    private static let firstEntry = Array("\n    ".utf8)
+    private static let nextEntry = Array(",\n    ".utf8)
+    private static let end = Array("\n  }\n}".utf8)
+
+    private static func document(published: Int?, ids: ArraySlice<UInt8>, more: [UInt8]) -> Data {
+      var bytes = Array("{\n  \"version\" : 1,\n".utf8)
+      if let published { bytes.append(contentsOf: "  \"published\" : \(published),\n".utf8) }
+      bytes.append(contentsOf: "  \"ids\" : {".utf8)
+      bytes.reserveCapacity(bytes.count + ids.count + more.count + end.count)
+      bytes.append(contentsOf: ids)
+      bytes.append(contentsOf: more)
+      bytes.append(contentsOf: end)
+      return Data(bytes)
+    }
+
+    /// `text` as a JSON string: quotes, backslashes and control characters escaped.
+    private mutating func append(_ text: some Collection<UInt8>) {
+      entries.append(UInt8(ascii: "\""))
+      for byte in text {
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+          entries.append(UInt8(ascii: "\\"))
+          entries.append(byte)
+        case 0..<0x20:
+          let hex = Array("0123456789abcdef".utf8)
+          entries.append(contentsOf: [
+            UInt8(ascii: "\\"), UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)],
+          ])
+        default:
+          entries.append(byte)
+        }
+      }
+      entries.append(UInt8(ascii: "\""))
+    }
   }
 
   /// What stands for the document as it is in the state now: the file's `stat`, or, in a

@@ -1,3 +1,4 @@
+internal import Delivery
 internal import Feeds
 internal import Foundation
 internal import Locking
@@ -32,7 +33,7 @@ struct PostIndex {
     let started = ContinuousClock.now
     let (lastPublished, registryWarnings) = try syncEntryIDs()
     let unreadable = try refresh(listing)
-    try cache.claim()
+    try cache.database.transaction { () throws(SQLFailure) in try cache.claim() }
     let refreshed = ContinuousClock.now
     let instant = now.timeIntervalSince1970
 
@@ -75,8 +76,9 @@ struct PostIndex {
     var gone: [String] = []
     var next = 0
     // Both in path order: one pass over the rows, none of their posts decoded.
+    var edited: [(file: Int, path: String)] = []
     try cache.database.forEachRow(
-      "SELECT path, device, inode, size, modified, changed, digest FROM posts ORDER BY path"
+      "SELECT path, device, inode, size, modified, changed FROM posts INDEXED BY posts_by_signature ORDER BY path"
     ) { row in
       // Compared as bytes: a String for each of a hundred thousand rows costs more than the rest.
       let known = row.withText(0) { path in
@@ -90,8 +92,16 @@ struct PostIndex {
         if let path = row.text(0) { gone.append(path) }
         return
       }
-      if BuildCache.signature(row, from: 1) != files[next].signature { changed.append((next, row.text(6))) }
+      if BuildCache.signature(row, from: 1) != files[next].signature {
+        edited.append((next, files[next].relativePath))
+      }
       next += 1
+    }
+    // The digest of each changed file the cache has a row for: the same bytes need no reading.
+    for (file, path) in edited {
+      try cache.database.forEachRow("SELECT digest FROM posts WHERE path = ?", [.text(path)]) { row in
+        changed.append((file, row.text(0)))
+      }
     }
     changed += (next..<files.count).map { ($0, nil) }
 
@@ -229,10 +239,13 @@ struct PostIndex {
   ) {
     var claimants: [Post] = []
     var remembered: [String: String] = [:]
+    // Contests end when a claimant is removed or edited: those are let go of first.
+    try cache.database.execute(
+      "DELETE FROM contested WHERE (SELECT count(*) FROM posts WHERE posts.claimed = contested.claimed) < 2")
     try cache.database.forEachRow(
       """
       SELECT path, archive, (SELECT id FROM entry_ids WHERE entry_ids.path = posts.path)
-      FROM posts JOIN post_archives USING (path) WHERE claimed IN (SELECT claimed FROM posts WHERE claimed IS NOT NULL GROUP BY claimed HAVING count(*) > 1)
+      FROM posts JOIN post_archives USING (path) WHERE claimed IN (SELECT claimed FROM contested)
       """
     ) { row in
       guard let path = row.text(0), let post = PostArchive.decode(row.blob(1))?.post else { return }
@@ -277,25 +290,9 @@ struct PostIndex {
     guard !changes.isEmpty || last != published else { return }
 
     let sortedChanges = changes.sorted { PostListing.precedes($0.key, $1.key) }
-    var ids: [(String, String)] = []
-    var pending = sortedChanges[...]
-    try reporting { () throws(SQLFailure) in
-      try cache.database.forEachRow("SELECT path, id FROM entry_ids ORDER BY path") { row in
-        guard let path = row.text(0), let id = row.text(1) else { return }
-        while let change = pending.first, PostListing.precedes(change.key, path) {
-          ids.append((change.key, change.value))
-          pending.removeFirst()
-        }
-        if let change = pending.first, change.key == path {
-          ids.append((path, change.value))
-          pending.removeFirst()
-        } else {
-          ids.append((path, id))
-        }
-      }
-    }
-    ids += pending.map { ($0.key, $0.value) }
-    let document = EntryIDRegistry.document(ids, published: published)
+    var document = try appendedDocument(sortedChanges, published: published)
+    if document == nil { document = try wholeDocument(sortedChanges, published: published) }
+    guard let document else { return }
     try EntryIDRegistry.save(document, to: configuration.documents)
 
     // Should this fail, the copy no longer matches the document, and is made again next run.
@@ -308,6 +305,56 @@ struct PostIndex {
       try cache.setMeta("entry-ids", EntryIDRegistry.fingerprint(configuration, written: document))
       try cache.setMeta("published", String(published))
     }
+  }
+
+  /// The document in the state with `changes` appended, when they only add ids (new posts)
+  /// and the document is the one the cache copied: a new post then costs a copy of the
+  /// document, not a pass over every id. Nil when the document must be written whole.
+  private func appendedDocument(_ changes: [(key: String, value: String)], published: Int) throws(FeedsError)
+    -> Data?
+  {
+    var onlyAdded = true
+    try reporting { () throws(SQLFailure) in
+      for change in changes where onlyAdded {
+        try cache.database.forEachRow("SELECT 1 FROM entry_ids WHERE path = ?", [.text(change.key)]) { _ in
+          onlyAdded = false
+        }
+      }
+    }
+    guard onlyAdded, let old = try? configuration.documents.read(EntryIDRegistry.fileName),
+      // Taken after reading: a document replaced meanwhile does not match.
+      EntryIDRegistry.fingerprint(configuration, written: old) == (try? cache.meta("entry-ids"))
+    else { return nil }
+    var added = EntryIDRegistry.Document()
+    for change in changes { added.add(path: change.key.utf8, id: change.value.utf8) }
+    return added.appending(to: old, published: published)
+  }
+
+  /// The document in the state made anew from the cache's copy with `changes`, in one pass.
+  private func wholeDocument(_ changes: [(key: String, value: String)], published: Int) throws(FeedsError)
+    -> Data
+  {
+    var ids = EntryIDRegistry.Document()
+    var pending = changes[...]
+    try reporting { () throws(SQLFailure) in
+      // Every row lent as bytes: a String for each of a hundred thousand ids costs more than the rest.
+      try cache.database.forEachRow("SELECT path, id FROM entry_ids ORDER BY path") { row in
+        row.withText(0) { path in
+          while let change = pending.first, Self.order(change.key, path) < 0 {
+            ids.add(path: change.key.utf8, id: change.value.utf8)
+            pending.removeFirst()
+          }
+          if let change = pending.first, Self.order(change.key, path) == 0 {
+            ids.add(path: change.key.utf8, id: change.value.utf8)
+            pending.removeFirst()
+          } else {
+            row.withText(1) { id in ids.add(path: path, id: id) }
+          }
+        }
+      }
+    }
+    for change in pending { ids.add(path: change.key.utf8, id: change.value.utf8) }
+    return ids.finished(published: published)
   }
 
   /// Runs `body`, its failure as a build's error.

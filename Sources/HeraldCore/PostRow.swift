@@ -99,17 +99,25 @@ extension BuildCache {
 
   /// Works out the claimed id of every post that has none yet (new rows, and rows whose
   /// remembered id changed): its pinned id, else its remembered one, else its reader id;
-  /// and whether the entry ids hold that id for it.
+  /// whether the entry ids hold that id for it; and which of those ids another post claims
+  /// too. Run inside a transaction.
   func claim() throws(SQLFailure) {
     try database.execute(
       """
+      CREATE TEMP TABLE IF NOT EXISTS claiming(path TEXT PRIMARY KEY);
+      DELETE FROM claiming;
+      INSERT INTO claiming SELECT path FROM posts WHERE claimed IS NULL AND reader_id IS NOT NULL;
       UPDATE posts SET
         claimed = CASE WHEN pinned = 1 THEN reader_id
           ELSE coalesce((SELECT id FROM entry_ids WHERE entry_ids.path = posts.path), reader_id) END,
         recorded = CASE WHEN pinned = 1
           THEN EXISTS(SELECT 1 FROM entry_ids WHERE entry_ids.path = posts.path AND entry_ids.id = posts.reader_id)
           ELSE EXISTS(SELECT 1 FROM entry_ids WHERE entry_ids.path = posts.path) END
-      WHERE claimed IS NULL AND reader_id IS NOT NULL
+      WHERE claimed IS NULL AND reader_id IS NOT NULL;
+      -- CROSS JOIN keeps the few rows just claimed as the outer loop, not every post.
+      INSERT OR IGNORE INTO contested SELECT DISTINCT posts.claimed
+        FROM claiming CROSS JOIN posts ON posts.path = claiming.path
+        WHERE EXISTS(SELECT 1 FROM posts AS other WHERE other.claimed = posts.claimed AND other.path != posts.path);
       """)
   }
 }
