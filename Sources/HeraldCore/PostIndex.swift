@@ -67,6 +67,28 @@ struct PostIndex {
 
   // MARK: - Post files
 
+  /// What reading each file of `listing` gave, in its order, from the rows brought up to date
+  /// with it: for runs that need every post (`publish`, archives, `feeds.limit: 0`).
+  func everyPost(_ listing: PostListing) throws -> [(post: Post?, diagnostics: [Diagnostic])] {
+    let unreadable = try refresh(listing)
+    var readings: [(path: String, reading: (post: Post?, diagnostics: [Diagnostic]))] = []
+    readings.reserveCapacity(listing.files.count)
+    try cache.database.forEachRow(
+      "SELECT path, archive FROM posts JOIN post_archives USING (path) ORDER BY path"
+    ) {
+      row throws(SQLFailure) in
+      guard let path = row.text(0), let reading = PostArchive.decode(row.blob(1)) else {
+        throw SQLFailure(
+          path: cache.database.path, subject: "build cache", kind: .damaged,
+          message: "a post cannot be read back")
+      }
+      readings.append((path, reading))
+    }
+    guard !unreadable.isEmpty else { return readings.map(\.reading) }
+    readings += unreadable.map { ($0.key, (nil, [$0.value])) }
+    return readings.sorted { PostListing.precedes($0.path, $1.path) }.map(\.reading)
+  }
+
   /// Brings the rows up to date with `listing`: the files whose `stat` changed are read
   /// (on all cores, a batch at a time), rows of files gone are dropped. Returns the
   /// diagnostics of files that could not be read at all, by path; they have no row.

@@ -48,6 +48,14 @@ public struct Workspace: Sendable {
     _ configuration: HeraldConfiguration, listing: PostListing, cache: BuildCache?, logger: Logger
   ) throws(Diagnostic) -> Self {
     let site = configuration.postSite
+    // With a cache to update, the index reads the changed files a batch at a time and keeps
+    // them, and every post is then read back from it: memory holds the posts, not their files.
+    if let cache, !cache.readOnly,
+      let readings = try? PostIndex(cache: cache, configuration: configuration, logger: logger).everyPost(
+        listing)
+    {
+      return try resolved(configuration, listing: listing, readings: readings)
+    }
     let remembered = cache?.rememberedPosts() ?? [:]
 
     var results = [(post: Post?, diagnostics: [Diagnostic])?](repeating: nil, count: listing.files.count)
@@ -89,10 +97,19 @@ public struct Workspace: Sendable {
       posts: rows, keeping: Set(listing.files.map(\.relativePath)), previous: remembered)
     logger.debug("\(listing.files.count) post files, \(unread.count) read from disk")
 
-    let all = results.compactMap { $0 }
-    var diagnostics = listing.diagnostics + all.flatMap(\.diagnostics)
+    return try resolved(configuration, listing: listing, readings: results.compactMap { $0 })
+  }
+
+  /// The workspace of `readings` (what reading each file of `listing` gave, in its order):
+  /// the remembered ids read, and every post given its final id.
+  private static func resolved(
+    _ configuration: HeraldConfiguration, listing: PostListing,
+    readings: [(post: Post?, diagnostics: [Diagnostic])]
+  ) throws(Diagnostic) -> Self {
+    var diagnostics = listing.diagnostics + readings.flatMap(\.diagnostics)
     let registry = try EntryIDRegistry.load(from: configuration.documents, warnings: &diagnostics)
-    let resolved = PostIdentities.resolve(all.compactMap(\.post), remembered: registry.ids, site: site)
+    let resolved = PostIdentities.resolve(
+      readings.compactMap(\.post), remembered: registry.ids, site: configuration.postSite)
     diagnostics += resolved.diagnostics
     return Workspace(
       configuration: configuration, posts: resolved.posts, diagnostics: diagnostics, registry: registry)
