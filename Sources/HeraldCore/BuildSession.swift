@@ -46,11 +46,10 @@ public final class BuildSession {
     try Workspace.load(configuration, listing: listing, cache: cache, logger: logger)
   }
 
-  /// The inputs of a build: from the build cache's index when it can answer (feeds of the
-  /// newest `feeds.limit` posts, no archives), which loads only the posts the feeds can hold;
-  /// otherwise, or should the cache fail, from every post.
+  /// The inputs of a build: from the build cache's index, which loads only the posts the
+  /// feeds can hold; without a cache to update, or should it fail, from every post.
   public func feedInputs() throws(Diagnostic) -> FeedInputs {
-    if let cache, !cache.readOnly, PostIndex.serves(configuration) {
+    if let cache, !cache.readOnly {
       do {
         return try PostIndex(cache: cache, configuration: configuration, logger: logger)
           .feedInputs(listing: listing, now: now)

@@ -12,8 +12,8 @@ internal import SQLite
 /// the index for the newest posts of each feed and loads only those. Everything else a build
 /// reports (counts, problems, the span the feeds stand for) comes from the index as well.
 ///
-/// It serves feeds of the newest `feeds.limit` posts without archives; archives and
-/// `feeds.limit: 0` hold every post, so those builds read every post (`Workspace`).
+/// With archives or `feeds.limit: 0`, every published post is in some document: those are
+/// all loaded, and no other post.
 struct PostIndex {
   let cache: BuildCache
   let configuration: HeraldConfiguration
@@ -22,11 +22,6 @@ struct PostIndex {
   /// Files read, and rows written, this many at a time: a cold build's memory does not grow
   /// with the archive.
   static let batchSize = 1024
-
-  /// Whether the index can answer for a build with `configuration`.
-  static func serves(_ configuration: HeraldConfiguration) -> Bool {
-    configuration.feedLimit > 0 && configuration.feedArchiveSize == nil
-  }
 
   /// The inputs of a build of the posts in `listing` at `now`.
   func feedInputs(listing: PostListing, now: Date) throws -> FeedInputs {
@@ -395,6 +390,23 @@ struct PostIndex {
   /// ordered by id, which only the planner knows). In path order, as every post would be.
   private func newestPosts(at instant: Double, ids: [String: String]) throws -> [Post] {
     let limit = configuration.feedLimit
+    guard limit > 0, configuration.feedArchiveSize == nil else {
+      // Every published post is in some feed or archive: all of them, in one pass.
+      var posts: [Post] = []
+      try cache.database.forEachRow(
+        """
+        SELECT path, archive, claimed FROM posts JOIN post_archives USING (path)
+        WHERE feedable = 1 AND date <= ? ORDER BY path
+        """, [.real(instant)]
+      ) { row in
+        guard let path = row.text(0), var post = PostArchive.decode(row.blob(1))?.post,
+          let claimed = row.text(2)
+        else { return }
+        post.id = ids[path] ?? claimed
+        posts.append(post)
+      }
+      return posts
+    }
     var paths = Set<String>()
     try newest(
       "SELECT path, date FROM posts WHERE feedable = 1 AND date <= ? ORDER BY date DESC LIMIT ?",
