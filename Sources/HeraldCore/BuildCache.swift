@@ -195,17 +195,6 @@ final class BuildCache {
     return posts
   }
 
-  /// Remembers `posts` (by path) and forgets every other path not in `keeping`.
-  func update(posts: [String: PostRow], keeping: Set<String>, previous: [String: RememberedPost]) {
-    guard !readOnly else { return }
-    let gone = previous.keys.filter { !keeping.contains($0) }
-    guard !posts.isEmpty || !gone.isEmpty else { return }
-    try? database.transaction { () throws(SQLFailure) in
-      try forget(gone)
-      try remember(posts.map { (path: $0.key, row: $0.value) })
-    }
-  }
-
   // MARK: - Outputs
 
   /// The remembered feed files, by path below the output folder.

@@ -71,30 +71,20 @@ public struct Workspace: Sendable {
     }
     let reader = PostReader(site: site)
     let toRead = unread
-    let fresh = Locked([Int: (result: (post: Post?, diagnostics: [Diagnostic]), row: PostRow?)]())
+    // Without a cache to update (`--dry-run`, `check`, `preview`) nothing is kept: the files
+    // are only read, the remembered posts standing for those whose bytes are unchanged.
+    let fresh = Locked([Int: (post: Post?, diagnostics: [Diagnostic])]())
     DispatchQueue.concurrentPerform(iterations: toRead.count) { position in
       let file = listing.files[toRead[position]]
       let known = remembered[file.relativePath]
       let hiddenPosts = configuration.hiddenPosts
-      var outcome = read(file, reader: reader, remembered: known?.digest, hiddenPosts: hiddenPosts)
-      if outcome == nil, let known, let decoded = PostArchive.decode(known.archive) {
-        let row = PostRow(
-          signature: file.signature, digest: known.digest, post: decoded.post,
-          diagnostics: decoded.diagnostics,
-          archive: known.archive, hiddenPosts: hiddenPosts)
-        outcome = (decoded, row)
-      }
       let result =
-        outcome ?? read(file, reader: reader, remembered: nil, hiddenPosts: hiddenPosts) ?? ((nil, []), nil)
+        read(file, reader: reader, remembered: known?.digest, hiddenPosts: hiddenPosts)?.result
+        ?? known.flatMap { PostArchive.decode($0.archive) }
+        ?? read(file, reader: reader, remembered: nil, hiddenPosts: hiddenPosts)?.result ?? (nil, [])
       fresh.withLock { $0[toRead[position]] = result }
     }
-    var rows: [String: PostRow] = [:]
-    for (index, outcome) in fresh.withLock({ $0 }) {
-      results[index] = outcome.result
-      if let row = outcome.row { rows[listing.files[index].relativePath] = row }
-    }
-    cache?.update(
-      posts: rows, keeping: Set(listing.files.map(\.relativePath)), previous: remembered)
+    for (index, result) in fresh.withLock({ $0 }) { results[index] = result }
     logger.debug("\(listing.files.count) post files, \(unread.count) read from disk")
 
     return try resolved(configuration, listing: listing, readings: results.compactMap { $0 })
