@@ -15,6 +15,10 @@ struct Build: ParsableCommand {
   func run() throws {
     let (console, configuration, credentials) = try options.setUp()
     let logger = options.logger(console: console)
+    // Taken before anything is read: a second run would otherwise plan from the first one's
+    // half-updated cache and remove its temporary files mid-write.
+    let lock = try options.lockSite(configuration, console: console)
+    defer { withExtendedLifetime(lock) {} }
 
     let session = try BuildSession(
       configuration, credentials: credentials, now: options.instant, cache: .update, logger: logger)

@@ -64,7 +64,7 @@ enum CommandOutcome: Error {
   case partialFailure
   /// A usage or configuration error: nothing was done.
   case usage
-  /// Another `publish` holds the lock.
+  /// Another `build` or `publish` holds the lock.
   case locked
 
   /// SPEC's exit code for it.
@@ -82,6 +82,6 @@ enum ExitStatus {
   static let partialFailure: Int32 = 1
   /// A usage or configuration error: nothing was done.
   static let usage: Int32 = 2
-  /// Another `publish` holds the lock.
+  /// Another `build` or `publish` holds the lock.
   static let locked: Int32 = 75
 }

@@ -23,25 +23,7 @@ struct Publish: ParsableCommand {
 
     // Taken before anything is read, so two runs never interleave; a dry run changes
     // nothing and needs no lock.
-    var lock: PublishLock?
-    if !dryRun {
-      do {
-        lock = try PublishLock(configuration)
-      } catch let held as PublishLock.Held {
-        // Overlapping cron runs are normal: with --quiet, nothing for cron to mail.
-        if options.quiet { throw CommandOutcome.locked }
-        console.write("\(held.path): error: another herald publish is running")
-        throw CommandOutcome.locked
-      } catch let error as HeraldError {
-        console.write(error.description)
-        throw CommandOutcome.partialFailure
-      } catch {
-        console.write(
-          "\(configuration.stateDisplayName): error: cannot take the publish lock: \(error.localizedDescription)"
-        )
-        throw CommandOutcome.usage
-      }
-    }
+    let lock = dryRun ? nil : try options.lockSite(configuration, console: console)
     defer { withExtendedLifetime(lock) {} }
 
     if SocialAccount.configured(configuration, credentials: credentials).isEmpty {

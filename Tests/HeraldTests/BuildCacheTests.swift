@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import TestSupport
 import Testing
 
@@ -72,6 +73,34 @@ import Testing
         of: "OpenInfra Foundation Blog", with: "Renamed Blog"))
     #expect(try site.herald("build").status == 0)
     #expect(try atom(site).contains("Renamed Blog"))
+  }
+
+  /// Two builds at once each removed the other's temporary files mid-write and recorded
+  /// feed files the other had replaced, leaving an archive document the cache called current
+  /// and a cold build disagreed with. A build now takes the publish lock: while another run
+  /// holds it, a build exits 75 and touches nothing.
+  @Test func aBuildWaitsForNoOneAndTouchesNothingWhileAnotherRunHoldsTheLock() throws {
+    let site = try TestSite()
+    try site.post("a.md", title: "Alpha", date: "2025-06-01T10:00:00Z")
+    #expect(try site.herald("build").status == 0)
+    let before = try atom(site)
+    try site.post("b.md", title: "Beta", date: "2025-06-02T10:00:00Z")
+
+    // The lock another run would hold: an flock on the state folder's lock file.
+    let descriptor = open(site.path("state/publish.lock"), O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+    #expect(descriptor >= 0)
+    #expect(flock(descriptor, LOCK_EX | LOCK_NB) == 0)
+    let locked = try site.herald("build")
+    #expect(locked.status == 75)
+    #expect(locked.errors.contains("state/publish.lock: error: another herald build or publish is running"))
+    let quiet = try site.herald("build", "--quiet")
+    #expect(quiet.status == 75)
+    #expect(quiet.errors == "")
+    #expect(try atom(site) == before)
+
+    close(descriptor)
+    #expect(try site.herald("build").status == 0)
+    #expect(try atom(site).contains("Beta"))
   }
 
   @Test func aDamagedCacheIsRebuiltAndNeverAFailure() throws {

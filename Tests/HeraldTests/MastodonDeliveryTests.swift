@@ -277,7 +277,8 @@ import Testing
     group.wait()
     let statuses = results.all.compactMap { $0?.status }.sorted()
     #expect(statuses == [0, 75], "one run holds the lock, the other exits 75 at once")
-    #expect(results.all.contains { $0?.errors.contains("another herald publish is running") == true })
+    #expect(
+      results.all.contains { $0?.errors.contains("another herald build or publish is running") == true })
     #expect(try mastodon.statuses().count == 3)
   }
 }
