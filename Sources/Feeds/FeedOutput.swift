@@ -145,7 +145,9 @@ public struct FeedOutput: Sendable {
   /// Herald's files that the plan no longer has, removed unless `remove` is false: the feeds
   /// of categories without posts, archives beyond the last one (or all, with archives turned
   /// off), and the XSLT stylesheet of earlier versions. An archive or stylesheet Herald did
-  /// not write stays, as does anything else a person put there.
+  /// not write stays, as does anything else a person put there. Removing also clears the
+  /// temporary files a killed run left in folders the plan no longer has (a run killed while
+  /// writing an archive that later went), and the folders that leaves empty.
   private func staleFiles(keeping kept: Set<String>, generator: Generator, remove: Bool) -> [String] {
     let isHerald = { (path: String, marker: String) in
       guard let handle = FileHandle(forReadingAtPath: folder.appendingPathComponent(path).path) else {
@@ -156,11 +158,14 @@ public struct FeedOutput: Sendable {
       return head.contains(marker) && head.contains(generator.name)
     }
     var stale: [String] = []
+    // The folders looked in, for the temporary files of killed runs.
+    var looked: [String] = []
     // A category's feeds go with its folder; an archive or the old stylesheet only if Herald's.
     func archives(below prefix: String) {
       let archives = folder.appendingPathComponent(prefix + FeedPlanner.archiveFolder)
       for page in ((try? FileManager.default.contentsOfDirectory(atPath: archives.path)) ?? []).sorted()
       where Int(page) != nil {
+        looked.append(prefix + FeedPlanner.archiveFolder + "/" + page)
         stale += FeedFormat.archived.map {
           prefix + FeedPlanner.archiveFolder + "/" + page + "/" + $0.fileName
         }
@@ -172,6 +177,7 @@ public struct FeedOutput: Sendable {
     let categories = folder.appendingPathComponent(FeedPlanner.categoriesFolder)
     for slug in ((try? FileManager.default.contentsOfDirectory(atPath: categories.path)) ?? []).sorted() {
       let prefix = FeedPlanner.categoriesFolder + "/" + slug + "/"
+      looked.append(String(prefix.dropLast()))
       archives(below: prefix)
       stale += FeedFormat.allCases.map { prefix + $0.fileName }.filter {
         !kept.contains($0) && FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path)
@@ -179,9 +185,16 @@ public struct FeedOutput: Sendable {
     }
     guard remove else { return stale }
     let removed = stale.filter { unlink(folder.appendingPathComponent($0).path) == 0 }
-    // Folders left empty go too; rmdir leaves any that still hold something.
-    for path in removed.sorted().reversed() {
-      var directory = (path as NSString).deletingLastPathComponent
+    // The plan's own folders were cleared before writing; the others are cleared here.
+    let planned = Set(kept.map { ($0 as NSString).deletingLastPathComponent })
+    let unplanned = looked.filter { !planned.contains($0) }
+    for directory in unplanned {
+      Self.removeLeftoverTemporaryFiles(in: folder.appendingPathComponent(directory).path)
+    }
+    // Folders left empty go too, deepest first; rmdir leaves any that still hold something.
+    let emptied = Set(removed.map { ($0 as NSString).deletingLastPathComponent } + unplanned)
+    for start in emptied.sorted().reversed() {
+      var directory = start
       while !directory.isEmpty, rmdir(folder.appendingPathComponent(directory).path) == 0 {
         directory = (directory as NSString).deletingLastPathComponent
       }

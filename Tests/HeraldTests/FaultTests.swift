@@ -108,6 +108,28 @@ import Testing
     #expect(leftovers.isEmpty)
   }
 
+  /// A run killed while writing an archive or a category's feeds, in a folder the next run's
+  /// plan no longer has (posts removed meanwhile), left its empty temporary files there for
+  /// ever, and with them a folder that was published with the feeds.
+  @Test func aKilledRunsTemporaryFilesGoEvenFromFoldersNoLongerPlanned() throws {
+    let site = try TestSite(limit: 1, extraFeeds: "  archive: true\n  archive_size: 2")
+    try site.post("a.md", title: "Alpha", date: "2025-06-01T10:00:00Z")
+    try site.post("b.md", title: "Beta", date: "2025-06-02T10:00:00Z")
+    #expect(try site.herald("build").status == 0)
+    try site.folder.write("public/archive/7/.atom.xml.99999.tmp", "")
+    try site.folder.write("public/categories/gone/.rss.xml.99999.tmp", "half")
+    try site.folder.write("public/categories/kept/.atom.xml.99999.tmp", "")
+    try site.folder.write("public/categories/kept/notes.txt", "someone's own file")
+    // The run after a killed one has work to do: what the killed run was doing.
+    try site.post("c.md", title: "Gamma", date: "2025-06-03T10:00:00Z")
+    #expect(try site.herald("build").status == 0)
+    #expect(!FileManager.default.fileExists(atPath: site.path("public/archive/7")))
+    #expect(!FileManager.default.fileExists(atPath: site.path("public/categories/gone")))
+    #expect(!FileManager.default.fileExists(atPath: site.path("public/categories/kept/.atom.xml.99999.tmp")))
+    #expect(try site.folder.read("public/categories/kept/notes.txt") == "someone's own file")
+    #expect(FileManager.default.fileExists(atPath: site.path("public/archive/1/atom.xml")))
+  }
+
   @Test func theClockGoingBackwardsPostsNothingTwice() throws {
     let site = try site()
     let hook = try BlueskyXDeliveryTests.Peer("capture_server.py")
