@@ -1,5 +1,6 @@
 import Feeds
 import Foundation
+import Glibc
 import Logging
 import Posts
 import TestSupport
@@ -218,6 +219,15 @@ import Testing
       let now = ISO8601DateFormatter().string(
         from: Date(timeIntervalSince1970: 1_735_689_600 + Double(hour) * 3600))
       let invalid = posts.values.contains(where: \.broken)
+      // Often a run is killed first (kill -9, at any instant up to about a run's length): the
+      // next run must still leave what a cold build leaves, and no temporary file.
+      if Bool.random(using: &random) {
+        let killed = try site.start(["build", "--allow-shrink", "--quiet", "--now", now])
+        usleep(UInt32.random(in: 0...150_000, using: &random))
+        kill(killed.processIdentifier, SIGKILL)
+        killed.waitUntilExit()
+        history.append("\(step):killed")
+      }
       let built = try site.herald("build", "--allow-shrink", "--now", now)
       #expect(built.status == (invalid ? 1 : 0), "step \(step): \(built.errors)")
       // Edited again within the same second as that run, same size: the next run must see it.
