@@ -55,8 +55,9 @@ public struct PostFile: Sendable {
 
   /// Where it is (links resolved).
   public var path: String { folder + "/" + name }
-  /// `path` as a URL.
-  public var url: URL { URL(fileURLWithPath: path) }
+  /// `path` as a URL. It is a file (the listing said so): without saying so, Foundation
+  /// would `stat` it again to find out, once per file read.
+  public var url: URL { URL(fileURLWithPath: path, isDirectory: false) }
   /// How it is named.
   public var source: Post.Source {
     Post.Source(displayPath: PostFolder.join(displayFolder, relativePath), relativePath: relativePath)
