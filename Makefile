@@ -67,7 +67,7 @@ BENCH_HUGO_MAX ?= 10000
 SANITIZERS ?= address thread
 SANITIZE_ENV = ASAN_OPTIONS=detect_leaks=0 TSAN_OPTIONS=halt_on_error=0 SWIFT_BACKTRACE=enable=no
 
-.PHONY: all deps test-deps build release run test lint format clean fuzz bench bench-delivery sanitize install
+.PHONY: all deps test-deps build release run test lint format clean fuzz bench bench-delivery kill-walk sanitize install
 
 all: build
 
@@ -157,6 +157,11 @@ bench: release
 	$(call install_missing,hugo time)
 	python3 Benchmarks/bench.py --herald $(HERALD_RELEASE) --sizes $(BENCH_SIZES) --hugo-max $(BENCH_HUGO_MAX) \
 		--work .build/bench
+
+# kill -9 at random instants between random edits of a synthetic archive: after every run
+# that ends, the output must equal a build with no cache (Benchmarks/kill_walk.py).
+kill-walk: release
+	python3 Benchmarks/kill_walk.py --herald $(HERALD_RELEASE) --work .build/kill-walk
 
 # What one runner delivers: jobs per minute to mastodon-mock with the state in SQLite, then in
 # PostgreSQL, then several sites sharing one database (docs/SCALING.md).
