@@ -3,7 +3,8 @@
 
 A synthetic archive (the posts of `make bench`) is edited at random between runs: posts
 added, edited, retitled, re-dated, hidden, recategorised, removed, pinned to an id, given
-another post's permalink, made drafts, broken, or written again unchanged; the feed settings
+another post's permalink, made drafts, broken, written again unchanged, moved into a
+subfolder or out, or regrouped with their whole subfolder; the feed settings
 changed; the entry ids document deleted. Most runs are killed with SIGKILL at a random
 instant; some start two builds together. After every run that ends, the output folder must
 equal, byte for byte and file for file (temporary files included), a build of the same posts
@@ -62,6 +63,13 @@ class Walk:
         for i in range(size):
             self.write(f"post-{i}.md", bench.post(self.rng, i))
 
+    def files(self):
+        """Every post file, as a path below the posts folder."""
+        found = []
+        for folder, _, names in os.walk(self.posts):
+            found += [os.path.relpath(os.path.join(folder, name), self.posts) for name in names]
+        return sorted(found)
+
     def write(self, name, text):
         with open(os.path.join(self.posts, name), "w", encoding="utf-8") as f:
             f.write(text)
@@ -70,7 +78,7 @@ class Walk:
         """One change a blog's owner (or its deploy) might make between two cron runs."""
         rng = self.rng
         kind = rng.choice(["add", "add", "body", "title", "date", "hide", "category", "remove", "pin",
-                           "draft", "same", "broken", "permalink", "settings", "ids"])
+                           "draft", "same", "broken", "permalink", "settings", "ids", "move", "folder"])
         if kind == "add":
             self.write(f"new-{self.next}.md", bench.post(rng, self.next))
             self.next += 1
@@ -89,8 +97,22 @@ class Walk:
             if os.path.exists(ids) and rng.random() < 0.5:
                 os.remove(ids)
             return
-        name = rng.choice(sorted(os.listdir(self.posts)))
+        if kind == "folder":
+            # A whole subfolder renamed (a year's posts regrouped): every path in it changes.
+            folders = sorted(e.name for e in os.scandir(self.posts) if e.is_dir())
+            target = os.path.join(self.posts, f"year-{rng.randint(0, 99)}")
+            if folders and not os.path.exists(target):
+                os.rename(os.path.join(self.posts, rng.choice(folders)), target)
+            return
+        name = rng.choice(self.files())
         path = os.path.join(self.posts, name)
+        if kind == "move":
+            # Into a subfolder or back out: the same post under another path.
+            target = os.path.basename(name) if "/" in name else f"year-{rng.randint(0, 3)}/{name}"
+            os.makedirs(os.path.dirname(os.path.join(self.posts, target)), exist_ok=True)
+            if not os.path.exists(os.path.join(self.posts, target)):
+                os.rename(path, os.path.join(self.posts, target))
+            return
         if kind == "remove":
             os.remove(path)
             return
