@@ -5,7 +5,7 @@ internal import Foundation
   import Glibc
 #endif
 
-/// The lock that lets one `publish` per site run at a time. With a state folder, an `flock`
+/// The lock that lets one `build` or `publish` per site run at a time. With a state folder, an `flock`
 /// on a file in it (one host); with PostgreSQL, an advisory lock held by a connection of
 /// its own (any host). Either way it goes when the process ends, however it ends (kill -9
 /// included): the kernel closes the file, the server sees the connection close. A crash

@@ -23,14 +23,14 @@ public enum StateMigration {
   public static func run(_ configuration: HeraldConfiguration, to target: String) throws(HeraldError)
     -> Report
   {
-    // No publish may change the source while it is read: a job sent after the copy was
+    // No build or publish may change the source while it is read: a job sent after the copy was
     // taken would be copied as still waiting, and sent again from the target.
     let lock: PublishLock
     do {
       lock = try PublishLock(configuration)
     } catch let held as PublishLock.Held {
       throw HeraldError(
-        path: held.path, "a publish is running; stop cron, then copy the state when it has ended")
+        path: held.path, "a build or publish is running; stop cron, then copy the state when it has ended")
     } catch let error as HeraldError {
       throw error
     } catch {

@@ -50,11 +50,17 @@ public struct Workspace: Sendable {
     let site = configuration.postSite
     // With a cache to update, the index reads the changed files a batch at a time and keeps
     // them, and every post is then read back from it: memory holds the posts, not their files.
-    if let cache, !cache.readOnly,
-      let readings = try? PostIndex(cache: cache, configuration: configuration, logger: logger).everyPost(
-        listing)
-    {
-      return try resolved(configuration, listing: listing, readings: readings)
+    if let cache, !cache.readOnly {
+      let readings: [(post: Post?, diagnostics: [Diagnostic])]?
+      do {
+        readings = try PostIndex(cache: cache, configuration: configuration, logger: logger).everyPost(
+          listing)
+      } catch {
+        // Should the cache fail, every file is read as below: slower, never wrong.
+        logger.debug("not using the build cache's index: \(error)")
+        readings = nil
+      }
+      if let readings { return try resolved(configuration, listing: listing, readings: readings) }
     }
     let remembered = cache?.rememberedPosts() ?? [:]
 
