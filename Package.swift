@@ -44,10 +44,9 @@ let package = Package(
       dependencies: ["CSQLite", "SQL"],
       swiftSettings: swiftSettings
     ),
-    .systemLibrary(
-      name: "CPostgres",
-      providers: [.apt(["libpq-dev"])]
-    ),
+    // CPostgres: libpq loaded with dlopen at the first connection, not at start-up (its twenty
+    // libraries would slow every run); its headers come from libpq-dev.
+    .target(name: "CPostgres"),
     // Postgres: a libpq connection for state shared by runners on several hosts (the only
     // CPostgres user).
     .target(
@@ -109,11 +108,9 @@ let package = Package(
       dependencies: ["Locking"],
       swiftSettings: swiftSettings
     ),
-    .systemLibrary(
-      name: "CCurl",
-      pkgConfig: "libcurl",
-      providers: [.apt(["libcurl4-openssl-dev"])]
-    ),
+    // CCurl: libcurl loaded with dlopen when the first request is made, not at start-up (its
+    // thirty libraries would slow every build); its headers come from libcurl4-openssl-dev.
+    .target(name: "CCurl"),
     // HTTP: every request Herald sends, through libcurl on a thread of its own.
     .target(
       name: "HTTP",

@@ -1,6 +1,7 @@
 import CCurl
 
-/// libcurl's library-wide set-up, run once by the first request.
+/// libcurl's library-wide set-up, run once by the first request. The library itself is
+/// loaded then too (`ccurl_load`), not at start-up: runs that send nothing never load it.
 ///
 /// It is never undone with `curl_global_cleanup`: FoundationNetworking may share the library.
 private let globalInitResult: CURLcode = ccurl_global_init_all()
@@ -15,10 +16,13 @@ enum LibCurl {
   /// Starts libcurl if this is the first call, and says why not if it could not be started.
   static func ensureInitialized(url: String) throws(HTTPError) {
     let code = initialize()
+    if let reason = ccurl_load_error() {
+      throw HTTPError(kind: .transport, url: url, message: String(cString: reason))
+    }
     guard code == CURLE_OK else {
       throw HTTPError(
         kind: .transport, url: url,
-        message: "libcurl could not be initialised: \(String(cString: curl_easy_strerror(code)))")
+        message: "libcurl could not be initialised: \(String(cString: ccurl_easy_strerror(code)))")
     }
   }
 }

@@ -12,7 +12,8 @@ final class TargetURL {
 
   /// Parses `url` and applies the policy: https anywhere, http to loopback only.
   init(_ url: String) throws(HTTPError) {
-    guard let handle = curl_url() else {
+    try LibCurl.ensureInitialized(url: url)
+    guard let handle = ccurl_url() else {
       throw HTTPError(kind: .transport, url: url, message: "libcurl is out of memory")
     }
     self.handle = handle
@@ -20,11 +21,11 @@ final class TargetURL {
     guard !url.utf8.contains(0) else {
       throw HTTPError(kind: .invalidURL, url: url, message: "the URL contains a NUL character")
     }
-    let code = curl_url_set(handle, CURLUPART_URL, url, 0)
+    let code = ccurl_url_set(handle, CURLUPART_URL, url, 0)
     guard code == CURLUE_OK else {
       throw HTTPError(
         kind: .invalidURL, url: url,
-        message: "not a valid absolute URL: \(String(cString: curl_url_strerror(code)))")
+        message: "not a valid absolute URL: \(String(cString: ccurl_url_strerror(code)))")
     }
     let scheme = part(CURLUPART_SCHEME)?.lowercased()
     let host = part(CURLUPART_HOST) ?? ""
@@ -45,14 +46,14 @@ final class TargetURL {
   }
 
   deinit {
-    curl_url_cleanup(handle)
+    ccurl_url_cleanup(handle)
   }
 
   /// One component of the URL as libcurl normalised it, or nil when it is absent.
   private func part(_ which: CURLUPart) -> String? {
     var value: UnsafeMutablePointer<CChar>?
-    guard curl_url_get(handle, which, &value, 0) == CURLUE_OK, let value else { return nil }
-    defer { curl_free(value) }
+    guard ccurl_url_get(handle, which, &value, 0) == CURLUE_OK, let value else { return nil }
+    defer { ccurl_free(value) }
     return String(cString: value)
   }
 

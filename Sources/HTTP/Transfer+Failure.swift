@@ -7,7 +7,7 @@ extension Transfer {
     // libcurl's error buffer names the host, port and OS error; it never holds request headers.
     var detail = String(cString: errorBuffer)
     if detail.isEmpty {
-      detail = String(cString: curl_easy_strerror(code))
+      detail = String(cString: ccurl_easy_strerror(code))
     }
     let summary: String
     switch kind {

@@ -28,7 +28,7 @@ final class Transfer: @unchecked Sendable {
     try LibCurl.ensureInitialized(url: request.url)
     let target = try TargetURL(request.url)
     try Self.validate(request, userAgent: configuration.userAgent, url: target.redacted)
-    guard let easy = curl_easy_init() else {
+    guard let easy = ccurl_easy_init() else {
       throw HTTPError(kind: .transport, url: target.redacted, message: "libcurl is out of memory")
     }
     self.easy = easy
@@ -41,8 +41,8 @@ final class Transfer: @unchecked Sendable {
 
   deinit {
     // The easy handle goes first: it still points at the header list, URL and error buffer.
-    curl_easy_cleanup(easy)
-    curl_slist_free_all(headerList)
+    ccurl_easy_cleanup(easy)
+    ccurl_slist_free_all(headerList)
     errorBuffer.deallocate()
   }
 
@@ -153,7 +153,7 @@ final class Transfer: @unchecked Sendable {
       lines.append("Expect:")
     }
     for line in lines {
-      guard let list = curl_slist_append(headerList, line) else {
+      guard let list = ccurl_slist_append(headerList, line) else {
         throw HTTPError(kind: .transport, url: target.redacted, message: "libcurl is out of memory")
       }
       headerList = list
@@ -179,7 +179,7 @@ final class Transfer: @unchecked Sendable {
     guard code == CURLE_OK else {
       throw HTTPError(
         kind: .transport, url: target.redacted,
-        message: "libcurl refused \(what): \(String(cString: curl_easy_strerror(code)))")
+        message: "libcurl refused \(what): \(String(cString: ccurl_easy_strerror(code)))")
     }
   }
 

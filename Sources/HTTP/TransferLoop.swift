@@ -22,7 +22,7 @@ final class TransferLoop: @unchecked Sendable {
   init() {
     // libcurl must be set up before its first handle; a failure there is reported by `send`.
     _ = LibCurl.initialize()
-    guard let multi = curl_multi_init() else {
+    guard let multi = ccurl_multi_init() else {
       fatalError("libcurl could not allocate a multi handle: out of memory")
     }
     self.multi = multi
@@ -36,19 +36,19 @@ final class TransferLoop: @unchecked Sendable {
   }
 
   deinit {
-    curl_multi_cleanup(multi)
+    ccurl_multi_cleanup(multi)
   }
 
   /// Queues a configured transfer and wakes the thread to start it.
   func submit(_ transfer: Transfer) {
     inbox.withLock { $0.pending.append(transfer) }
-    curl_multi_wakeup(multi)
+    ccurl_multi_wakeup(multi)
   }
 
   /// Asks the thread to finish; the client calls this when it is released.
   func stop() {
     inbox.withLock { $0.stopping = true }
-    curl_multi_wakeup(multi)
+    ccurl_multi_wakeup(multi)
   }
 
   /// How the thread shows up in debuggers, `top -H` and /proc (at most 15 bytes on Linux).
@@ -69,14 +69,15 @@ final class TransferLoop: @unchecked Sendable {
         return (inbox.pending, inbox.stopping)
       }
       for transfer in incoming {
-        let code = curl_multi_add_handle(multi, transfer.easy)
+        let code = ccurl_multi_add_handle(multi, transfer.easy)
         if code == CURLM_OK {
           active[transfer.easy] = transfer
         } else {
           transfer.fail(
             HTTPError(
               kind: .transport, url: transfer.target.redacted,
-              message: "libcurl could not start the transfer: \(String(cString: curl_multi_strerror(code)))"))
+              message: "libcurl could not start the transfer: \(String(cString: ccurl_multi_strerror(code)))")
+          )
         }
       }
       // A client is only released when no `send` is running, so nothing is left in flight here.
@@ -84,17 +85,17 @@ final class TransferLoop: @unchecked Sendable {
         return
       }
       var running: Int32 = 0
-      _ = curl_multi_perform(multi, &running)
+      _ = ccurl_multi_perform(multi, &running)
       var queued: Int32 = 0
-      while let message = curl_multi_info_read(multi, &queued) {
+      while let message = ccurl_multi_info_read(multi, &queued) {
         guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
         // Read the result before removing the handle: that frees the message.
         let code = message.pointee.data.result
-        curl_multi_remove_handle(multi, easy)
+        ccurl_multi_remove_handle(multi, easy)
         active.removeValue(forKey: easy)?.complete(code)
       }
       // Sleeps until a socket is ready, libcurl's next timeout, or a wakeup from `submit`.
-      _ = curl_multi_poll(multi, nil, 0, 10_000, nil)
+      _ = ccurl_multi_poll(multi, nil, 0, 10_000, nil)
     }
   }
 }

@@ -151,10 +151,15 @@ public struct Credentials: Sendable, CustomStringConvertible {
   private func validateURLs(source: String) throws(Diagnostic) {
     for (key, value) in values.sorted(by: { $0.key < $1.key })
     where key.hasSuffix("_URL") || key == "WEBSUB_HUB" {
-      guard Self.isAllowedEndpoint(value) else {
+      do {
+        try URLPolicy.check(value)
+      } catch  where error.kind == .invalidURL || error.kind == .insecureURL {
         throw Diagnostic(
           .error, path: source,
           "\(key) must be an https:// URL (http:// is allowed only for 127.0.0.1, ::1 or localhost)")
+      } catch {
+        // libcurl, whose parser reads every URL, could not be loaded: that is what to mend.
+        throw Diagnostic(.error, path: source, "\(key) cannot be checked: \(error.message)")
       }
     }
   }

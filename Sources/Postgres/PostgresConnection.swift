@@ -25,6 +25,10 @@ public final class PostgresConnection<Failure: Error>: SQLConnection {
     path = Self.displayName(url)
     self.subject = subject
     makeFailure = failure
+    if let reason = cpostgres_load_error() {
+      throw failure(
+        SQLFailure(path: path, subject: subject, kind: .cannotOpen, message: String(cString: reason)))
+    }
     // libpq's own words about a URL it cannot parse may quote the password: say it in ours.
     guard let parsed = Self.parse(url) else {
       throw failure(
@@ -41,17 +45,17 @@ public final class PostgresConnection<Failure: Error>: SQLConnection {
     ]
     let connection = Self.withCStrings(settings.map(\.0)) { keywords in
       Self.withCStrings(settings.map(\.1)) { values in
-        PQconnectdbParams(keywords, values, 1)
+        cpostgres_connectdbParams(keywords, values, 1)
       }
     }
     guard let connection else {
       throw failure(SQLFailure(path: path, subject: subject, kind: .cannotOpen, message: "out of memory"))
     }
-    guard PQstatus(connection) == CONNECTION_OK else {
-      var message = Self.firstLine(PQerrorMessage(connection))
+    guard cpostgres_status(connection) == CONNECTION_OK else {
+      var message = Self.firstLine(cpostgres_errorMessage(connection))
       // libpq does not quote passwords in connection errors; should it ever, they stay hidden.
       if password.count >= 4 { message = message.replacingOccurrences(of: password, with: "***") }
-      PQfinish(connection)
+      cpostgres_finish(connection)
       throw failure(SQLFailure(path: path, subject: subject, kind: .cannotOpen, message: message))
     }
     handle = connection
@@ -61,15 +65,15 @@ public final class PostgresConnection<Failure: Error>: SQLConnection {
     try execute("SET extra_float_digits = 3")
   }
 
-  deinit { PQfinish(handle) }
+  deinit { cpostgres_finish(handle) }
 
   /// PostgreSQL.
   public var dialect: SQLDialect { .postgresql }
 
   /// Runs SQL with no results (several statements allowed).
   public func execute(_ sql: String) throws(Failure) {
-    let result = PQexec(handle, sql)
-    defer { PQclear(result) }
+    let result = cpostgres_exec(handle, sql)
+    defer { cpostgres_clear(result) }
     try check(result)
   }
 
@@ -78,17 +82,17 @@ public final class PostgresConnection<Failure: Error>: SQLConnection {
   public func query(_ sql: String, _ bindings: [SQLValue]) throws(Failure) -> [SQLRow] {
     let texts: [String?] = bindings.map(Self.text(of:))
     let result = Self.withOptionalCStrings(texts) { values in
-      PQexecParams(handle, Self.numbered(sql), Int32(texts.count), nil, values, nil, nil, 0)
+      cpostgres_execParams(handle, Self.numbered(sql), Int32(texts.count), nil, values, nil, nil, 0)
     }
-    defer { PQclear(result) }
+    defer { cpostgres_clear(result) }
     try check(result)
-    changes = Int(String(cString: PQcmdTuples(result))) ?? 0
+    changes = Int(String(cString: cpostgres_cmdTuples(result))) ?? 0
     var rows: [SQLRow] = []
-    let columns = PQnfields(result)
-    for row in 0..<PQntuples(result) {
+    let columns = cpostgres_nfields(result)
+    for row in 0..<cpostgres_ntuples(result) {
       var values = SQLRow()
       for column in 0..<columns {
-        let name = String(cString: PQfname(result, column))
+        let name = String(cString: cpostgres_fname(result, column))
         values.values[name] = Self.value(result, row: row, column: column)
       }
       rows.append(values)
@@ -117,11 +121,12 @@ public final class PostgresConnection<Failure: Error>: SQLConnection {
   }
 
   private static func value(_ result: OpaquePointer?, row: Int32, column: Int32) -> SQLValue {
-    guard PQgetisnull(result, row, column) == 0, let bytes = PQgetvalue(result, row, column) else {
+    guard cpostgres_getisnull(result, row, column) == 0, let bytes = cpostgres_getvalue(result, row, column)
+    else {
       return .null
     }
     let text = String(cString: bytes)
-    switch PQftype(result, column) {
+    switch cpostgres_ftype(result, column) {
     case 16: return .integer(text == "t" ? 1 : 0)  // bool
     case 20, 21, 23: return Int64(text).map(SQLValue.integer) ?? .text(text)  // int8, int2, int4
     case 700, 701, 1700: return Double(text).map(SQLValue.real) ?? .text(text)  // float4, float8, numeric
@@ -149,16 +154,18 @@ public final class PostgresConnection<Failure: Error>: SQLConnection {
   // MARK: - Failures
 
   private func check(_ result: OpaquePointer?) throws(Failure) {
-    let status = result.map(PQresultStatus) ?? PGRES_FATAL_ERROR
+    let status = result.map(cpostgres_resultStatus) ?? PGRES_FATAL_ERROR
     guard status != PGRES_COMMAND_OK, status != PGRES_TUPLES_OK else { return }
-    var message = Self.firstLine(result.flatMap { PQresultErrorMessage($0) })
-    if message.isEmpty || message == "unknown error" { message = Self.firstLine(PQerrorMessage(handle)) }
+    var message = Self.firstLine(result.flatMap { cpostgres_resultErrorMessage($0) })
+    if message.isEmpty || message == "unknown error" {
+      message = Self.firstLine(cpostgres_errorMessage(handle))
+    }
     var state = ""
-    if let result, let field = PQresultErrorField(result, Int32(UInt8(ascii: "C"))) {
+    if let result, let field = cpostgres_resultErrorField(result, Int32(UInt8(ascii: "C"))) {
       state = String(cString: field)
     }
     let kind: SQLFailure.Kind
-    if PQstatus(handle) != CONNECTION_OK || state.hasPrefix("08") || state.hasPrefix("57P") {
+    if cpostgres_status(handle) != CONNECTION_OK || state.hasPrefix("08") || state.hasPrefix("57P") {
       kind = .connectionLost
     } else if state == "53100" {
       kind = .diskFull
@@ -205,11 +212,11 @@ public final class PostgresConnection<Failure: Error>: SQLConnection {
       return nil
     }
     var error: UnsafeMutablePointer<CChar>?
-    guard let options = PQconninfoParse(url, &error) else {
-      if let error { PQfreemem(error) }
+    guard let options = cpostgres_conninfoParse(url, &error) else {
+      if let error { cpostgres_freemem(error) }
       return nil
     }
-    defer { PQconninfoFree(options) }
+    defer { cpostgres_conninfoFree(options) }
     var settings: [String: String] = [:]
     var option = options
     while let keyword = option.pointee.keyword {
