@@ -96,6 +96,10 @@ public struct EntryContent: Sendable, Equatable {
   public var html: String
   /// The opening of the visible text, whitespace collapsed (empty unless asked for).
   public var text: String
+  /// Whether it was made from the bytes the entry names (`FeedEntry.contentDigest`). Content
+  /// read from a file that changed since, or left empty because the file went, is written
+  /// but never kept for later runs (`EntryFragmentStore`).
+  public var matchesEntry = true
 
   /// Content that is already rendered.
   public init(html: String, text: String) {

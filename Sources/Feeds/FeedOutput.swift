@@ -28,6 +28,10 @@ public struct FeedOutput: Sendable {
     /// Pages (`index.html`, `feed.css`) not written because a file Herald did not write is
     /// in their place.
     public var leftAlone: [String] = []
+    /// Entries rendered from their posts.
+    public var renderedEntries = 0
+    /// Entries taken as they were kept written (`EntryFragmentStore`).
+    public var reusedEntries = 0
 
     /// An outcome.
     public init(written: [String] = [], unchanged: [String] = [], removed: [String] = []) {
@@ -45,10 +49,12 @@ public struct FeedOutput: Sendable {
 
   /// Writes `feeds` (some or all of `plan`'s), the stylesheet and the index page, then removes
   /// Herald's files the plan no longer has. A file whose new bytes equal the old is left
-  /// alone, modification time and all; so is a page someone else put where Herald's goes. `committed` hears of each feed file that now holds
-  /// its planned bytes, with what `stat` says of it.
+  /// alone, modification time and all; so is a page someone else put where Herald's goes.
+  /// Entries kept in `store` as written are taken from there (`FeedWriter`). `committed`
+  /// hears of each feed file that now holds its planned bytes, with what `stat` says of it.
   public func write(
     _ feeds: [PlannedFeed], of plan: FeedPlan, site: FeedSite, content: @Sendable (FeedEntry) -> EntryContent,
+    store: (any EntryFragmentStore)? = nil,
     committed: (PlannedFeed, FeedFormat, FileSignature?) -> Void = { _, _, _ in }
   ) throws(FeedsError) -> Outcome {
     var outcome = Outcome()
@@ -71,7 +77,9 @@ public struct FeedOutput: Sendable {
 
     var sinks: [(path: String, sink: FileSink)] = []
     defer { for (_, sink) in sinks { sink.abandon() } }
-    try FeedWriter(plan: plan, site: site).write(feeds, content: content) { path throws(FeedsError) in
+    (outcome.renderedEntries, outcome.reusedEntries) = try FeedWriter(plan: plan, site: site).write(
+      feeds, content: content, store: store
+    ) { path throws(FeedsError) in
       let sink = try FileSink(url: folder.appendingPathComponent(path), displayPath: displayPath + "/" + path)
       sinks.append((path, sink))
       return sink

@@ -55,6 +55,8 @@ public struct FeedFile: Sendable, Equatable {
 public struct FeedPlan: Sendable {
   /// The published entries some feed holds, newest first.
   public var entries: [FeedEntry]
+  /// The digest of everything each of `entries` is made of (`FeedEntry.digest`), in order.
+  public var entryDigests: [[UInt8]]
   /// The feeds, site-wide first, then the categories by slug; each one's archives (oldest
   /// first) come before it, so they are written before it links them.
   public var feeds: [PlannedFeed]
@@ -64,6 +66,17 @@ public struct FeedPlan: Sendable {
 
   /// The path of every file the plan makes, the stylesheet and the index page included.
   public var paths: [String] { feedPaths + FeedPlanner.pageNames }
+
+  /// The entries worth keeping as written (`EntryFragmentStore`), by position in `entries`:
+  /// the newest of each subscription feed (not an archive), which a new post makes a run
+  /// write again. At most `keptPerFeed` of each, so that what is kept stays the size of a few
+  /// feeds, whatever `feeds.limit` (0 puts every post in the site's feed).
+  public var entriesWorthKeeping: Set<Int> {
+    Set(feeds.filter { !$0.isArchive }.flatMap { $0.members.prefix(Self.keptPerFeed) })
+  }
+
+  /// How many of each subscription feed's newest entries are kept as written.
+  public static let keptPerFeed = 50
 }
 
 /// One feed, in every format: its folder, its header and which entries it holds.
@@ -205,7 +218,7 @@ private struct Planning {
     let held = Set(feeds.flatMap(\.members)).sorted()
     let position = Dictionary(uniqueKeysWithValues: held.enumerated().map { ($1, $0) })
     return FeedPlan(
-      entries: held.map(entry),
+      entries: held.map(entry), entryDigests: held.map { digests[$0]! },
       feeds: feeds.map { feed in
         var feed = feed
         feed.members = feed.members.map { position[$0]! }

@@ -55,27 +55,47 @@ public struct FeedWriter: Sendable {
 
   /// Writes every format of `feeds` into the sinks `open` makes for their paths (in the
   /// order of `feeds`), then finishes them. `content` is called for each entry once per
-  /// pass, from several threads at once.
+  /// pass, from several threads at once, unless `store` kept the entry as written: then its
+  /// bytes come from there. Entries of subscription feeds rendered here are kept in `store`.
+  /// Returns how many entries were rendered, and how many taken as kept.
+  @discardableResult
   public func write(
     _ feeds: [PlannedFeed], content: @Sendable (FeedEntry) -> EntryContent,
-    open: (String) throws(FeedsError) -> any FeedSink
-  ) throws(FeedsError) {
+    store: (any EntryFragmentStore)? = nil, open: (String) throws(FeedsError) -> any FeedSink
+  ) throws(FeedsError) -> (rendered: Int, reused: Int) {
+    var kept = store.map {
+      KeptEntries(store: $0, keys: EntryFragmentKeys(renderer: $0.renderer), plan: plan)
+    }
+    var rendered = 0
     for start in stride(from: 0, to: feeds.count, by: Self.feedsPerPass) {
-      try writePass(
-        Array(feeds[start..<min(start + Self.feedsPerPass, feeds.count)]), content: content, open: open)
+      rendered += try writePass(
+        Array(feeds[start..<min(start + Self.feedsPerPass, feeds.count)]), content: content, kept: &kept,
+        open: open)
+    }
+    return (rendered, kept?.reused ?? 0)
+  }
+
+  /// The store of entries as written, with what this plan asks of it.
+  private struct KeptEntries {
+    let store: any EntryFragmentStore
+    let keys: EntryFragmentKeys
+    /// The entries worth keeping (`FeedPlan.entriesWorthKeeping`).
+    let keepable: Set<Int>
+    /// How many entries were taken as kept.
+    var reused = 0
+
+    init(store: any EntryFragmentStore, keys: EntryFragmentKeys, plan: FeedPlan) {
+      self.store = store
+      self.keys = keys
+      keepable = plan.entriesWorthKeeping
     }
   }
 
-  private struct Fragments: Sendable {
-    var atom: [UInt8]
-    var rss: [UInt8]
-    var json: [UInt8]
-  }
-
+  /// Writes `feeds` (one pass's worth); returns how many entries it rendered.
   private func writePass(
-    _ feeds: [PlannedFeed], content: @Sendable (FeedEntry) -> EntryContent,
+    _ feeds: [PlannedFeed], content: @Sendable (FeedEntry) -> EntryContent, kept: inout KeptEntries?,
     open: (String) throws(FeedsError) -> any FeedSink
-  ) throws(FeedsError) {
+  ) throws(FeedsError) -> Int {
     var frames: [[FeedFrame]] = []
     var sinks: [[(FeedFormat, any FeedSink)]] = []
     for feed in feeds {
@@ -103,13 +123,15 @@ public struct FeedWriter: Sendable {
       for member in planned.members { holders[member].append(feed) }
     }
     let needed = holders.indices.filter { !holders[$0].isEmpty }
+    var rendered = 0
     // Rendering the next batch overlaps appending the last one to the files.
     let appender = Appender(sinks: sinks, holders: holders)
     let writing = DispatchQueue(label: "herald.feeds.append")
     let inFlight = DispatchSemaphore(value: 2)
     for batchStart in stride(from: 0, to: needed.count, by: Self.batchSize) {
       let batch = Array(needed[batchStart..<min(batchStart + Self.batchSize, needed.count)])
-      let fragments = try render(batch, content: content)
+      let (fragments, renderedNow) = try fragments(batch, content: content, kept: &kept)
+      rendered += renderedNow
       inFlight.wait()
       writing.async {
         appender.append(zip(batch, fragments))
@@ -125,6 +147,7 @@ public struct FeedWriter: Sendable {
         try sink.finish()
       }
     }
+    return rendered
   }
 
   /// Appends rendered entries to the feeds that hold them. Used from one serial queue only,
@@ -144,7 +167,7 @@ public struct FeedWriter: Sendable {
       itemsWritten = [Int](repeating: 0, count: sinks.count)
     }
 
-    func append(_ rendered: some Sequence<(Int, Fragments)>) {
+    func append(_ rendered: some Sequence<(Int, EntryFragments)>) {
       guard failure == nil else { return }
       do {
         for (entry, fragments) in rendered {
@@ -167,18 +190,50 @@ public struct FeedWriter: Sendable {
     }
   }
 
-  /// Each entry of `batch` in every format, rendered on all cores.
+  /// Each entry of `batch` in every format: as kept, when it was, else rendered (and kept
+  /// when it is worth keeping and its content is the one its digest names).
+  private func fragments(
+    _ batch: [Int], content: @Sendable (FeedEntry) -> EntryContent, kept: inout KeptEntries?
+  ) throws(FeedsError) -> (fragments: [EntryFragments], rendered: Int) {
+    guard let keptEntries = kept else {
+      return (try render(batch, content: content).map(\.fragments), batch.count)
+    }
+    // Only entries worth keeping are ever kept: the others (an archive's) are not looked for.
+    let keepable = batch.indices.filter { keptEntries.keepable.contains(batch[$0]) }
+    let keys = keepable.map { keptEntries.keys.key(plan.entryDigests[batch[$0]]) }
+    var found = [EntryFragments?](repeating: nil, count: batch.count)
+    for (position, fragments) in zip(keepable, keptEntries.store.fragments(keys)) {
+      found[position] = fragments
+    }
+    let missing = found.indices.filter { found[$0] == nil }
+    let rendered = try render(missing.map { batch[$0] }, content: content)
+    let keyAt = Dictionary(uniqueKeysWithValues: zip(keepable, keys))
+    var keeping: [(key: [UInt8], fragments: EntryFragments)] = []
+    for (position, (fragments, matchesEntry)) in zip(missing, rendered) {
+      found[position] = fragments
+      if matchesEntry, let key = keyAt[position] { keeping.append((key, fragments)) }
+    }
+    if !keeping.isEmpty { keptEntries.store.keep(keeping) }
+    kept?.reused += batch.count - missing.count
+    return (found.map { $0! }, missing.count)
+  }
+
+  /// Each entry of `batch` in every format, rendered on all cores, with whether its content
+  /// is the one the entry names (`EntryContent.matchesEntry`).
   private func render(_ batch: [Int], content: @Sendable (FeedEntry) -> EntryContent) throws(FeedsError)
-    -> [Fragments]
+    -> [(fragments: EntryFragments, matchesEntry: Bool)]
   {
-    let results = Locked([Result<Fragments, FeedsError>?](repeating: nil, count: batch.count))
+    let results = Locked(
+      [Result<(fragments: EntryFragments, matchesEntry: Bool), FeedsError>?](
+        repeating: nil, count: batch.count))
     DispatchQueue.concurrentPerform(iterations: batch.count) { index in
       let entry = plan.entries[batch[index]]
       let body = content(entry)
-      let result = Result { () throws(FeedsError) -> Fragments in
-        Fragments(
+      let result = Result { () throws(FeedsError) -> (fragments: EntryFragments, matchesEntry: Bool) in
+        let fragments = EntryFragments(
           atom: try AtomFeed.entry(entry, content: body), rss: try RSSFeed.item(entry, content: body),
           json: JSONFeed.item(entry, content: body))
+        return (fragments, body.matchesEntry)
       }
       results.withLock { $0[index] = result }
     }

@@ -4,6 +4,9 @@ internal import Foundation
 /// An XML document written through libxml2's text writer; every string is cleaned of
 /// characters XML forbids before it reaches libxml2, so the output is always well-formed.
 final class XMLWriter {
+  /// The version of libxml2 doing the writing (its headers' at build time).
+  static var libraryVersion: String { LIBXML_DOTTED_VERSION }
+
   private let buffer: xmlBufferPtr
   private let writer: xmlTextWriterPtr
 

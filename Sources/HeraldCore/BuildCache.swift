@@ -15,7 +15,8 @@ internal import SQLite
 /// does little: each post file's fields as read (keyed by its path, trusted while `stat`
 /// says the file is unchanged, and otherwise by the digest of its bytes), indexed by date and
 /// category so a build finds the newest posts without loading all (`PostIndex`); a copy of
-/// the remembered entry ids; and the digest each feed file was written from.
+/// the remembered entry ids; the digest each feed file was written from; and the entries of
+/// the subscription feeds as written, so that a new post renders one entry, not a feed's worth.
 ///
 /// Only a cache: when it is missing, damaged or from another version, runs read everything
 /// again and rebuild it; it never decides what is published.
@@ -23,7 +24,7 @@ final class BuildCache {
   /// The file, below the state folder.
   static let fileName = "cache.sqlite"
   /// Bumped when the tables change; a cache of another version is emptied.
-  static let schemaVersion = 5
+  static let schemaVersion = 6
 
   let database: Database<SQLFailure>
   /// Whether the remembered posts were read with the current reader settings and Herald
@@ -116,7 +117,7 @@ final class BuildCache {
       """
       DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS posts; DROP TABLE IF EXISTS post_archives;
       DROP TABLE IF EXISTS post_categories; DROP TABLE IF EXISTS entry_ids; DROP TABLE IF EXISTS outputs;
-      DROP TABLE IF EXISTS stamps; DROP TABLE IF EXISTS contested;
+      DROP TABLE IF EXISTS stamps; DROP TABLE IF EXISTS contested; DROP TABLE IF EXISTS entry_fragments;
       CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
       -- One row per post file, narrow so that a run can read every row. `errors` and
       -- `warnings` count its diagnostics (kept in `post_archives` with the post); the rest is
@@ -151,6 +152,10 @@ final class BuildCache {
         inode INTEGER NOT NULL, size INTEGER NOT NULL, modified INTEGER NOT NULL,
         changed INTEGER NOT NULL);
       CREATE TABLE stamps(command TEXT PRIMARY KEY, stamp BLOB NOT NULL);
+      -- The entries of the subscription feeds as last written in each format, by a key naming
+      -- everything they are made of (`EntryFragmentKeys`).
+      CREATE TABLE entry_fragments(key BLOB PRIMARY KEY, atom BLOB NOT NULL, rss BLOB NOT NULL,
+        json BLOB NOT NULL);
       PRAGMA user_version = \(schemaVersion);
       """)
   }
@@ -226,6 +231,26 @@ final class BuildCache {
     }
   }
 
+  // MARK: - Entries as written
+
+  /// Forgets the entries kept as written that `plan` no longer finds worth keeping (or holds
+  /// otherwise now): the table holds the newest entries of today's feeds, however many runs
+  /// it sees.
+  func forgetFragments(keeping plan: FeedPlan) {
+    guard !readOnly else { return }
+    let keys = EntryFragmentKeys(renderer: renderer)
+    let current = Set(plan.entriesWorthKeeping.map { keys.key(plan.entryDigests[$0]) })
+    var gone: [[UInt8]] = []
+    try? database.forEachRow("SELECT key FROM entry_fragments") { row in
+      let key = row.blob(0)
+      if !current.contains(key) { gone.append(key) }
+    }
+    guard !gone.isEmpty else { return }
+    try? database.transaction { () throws(SQLFailure) in
+      for key in gone { try database.query("DELETE FROM entry_fragments WHERE key = ?", [.blob(key)]) }
+    }
+  }
+
   // MARK: - Stamps
 
   /// The stamp the last run of `command` left, if any.
@@ -278,5 +303,32 @@ final class BuildCache {
     var now = timespec()
     clock_gettime(CLOCK_REALTIME, &now)
     return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
+  }
+}
+
+extension BuildCache: EntryFragmentStore {
+  /// Herald's build, commit included when known: entries rendered by another are not reused.
+  var renderer: String { HeraldVersion.description }
+
+  func fragments(_ keys: [[UInt8]]) -> [EntryFragments?] {
+    keys.map { key in
+      var found: EntryFragments?
+      try? database.forEachRow("SELECT atom, rss, json FROM entry_fragments WHERE key = ?", [.blob(key)]) {
+        row in
+        found = EntryFragments(atom: row.blob(0), rss: row.blob(1), json: row.blob(2))
+      }
+      return found
+    }
+  }
+
+  func keep(_ entries: [(key: [UInt8], fragments: EntryFragments)]) {
+    guard !readOnly else { return }
+    try? database.transaction { () throws(SQLFailure) in
+      for (key, fragments) in entries {
+        try database.query(
+          "INSERT OR REPLACE INTO entry_fragments VALUES (?, ?, ?, ?)",
+          [.blob(key), .blob(fragments.atom), .blob(fragments.rss), .blob(fragments.json)])
+      }
+    }
   }
 }

@@ -143,19 +143,21 @@ public enum FeedBuild {
     let content = ContentSource(folder: configuration.posts.url, published: published)
     let output = FeedOutput(folder: configuration.output.url, displayPath: configuration.output.displayPath)
     var written: [String: BuildCache.RememberedOutput] = [:]
-    var outcome = try output.write(stale, of: plan, site: site, content: content.content) {
+    var outcome = try output.write(stale, of: plan, site: site, content: content.content, store: cache) {
       feed, format, signature in
       if let signature { written[feed.path(format)] = .init(digest: feed.digest, signature: signature) }
     }
     let kept = Set(plan.feedPaths)
     cache?.update(outputs: written, keeping: kept, previous: remembered)
+    cache?.forgetFragments(keeping: plan)
     let rendered = Set(stale.flatMap(\.paths))
     outcome.unchanged += kept.subtracting(rendered).sorted()
     for path in outcome.written { logger.info("wrote \(configuration.output.displayPath)/\(path)") }
     for path in outcome.removed { logger.info("removed \(configuration.output.displayPath)/\(path)") }
     let elapsed = (ContinuousClock.now - started).milliseconds
+    let entries = "entries \(outcome.renderedEntries) rendered, \(outcome.reusedEntries) as kept"
     logger.debug(
-      "\(outcome.unchanged.count) files unchanged, \(stale.count) of \(plan.feeds.count) feeds rendered in \(elapsed)"
+      "\(outcome.unchanged.count) files unchanged, \(stale.count) of \(plan.feeds.count) feeds written in \(elapsed): \(entries)"
     )
 
     try inputs.recordIDs()
@@ -240,13 +242,17 @@ final class ContentSource: Sendable {
       guard let source else { throw Diagnostic(.error, path: path, "unknown post") }
       let data = try Data(contentsOf: folder.appendingPathComponent(source.relativePath))
       let markdown = try PostReader.markdown(in: data, path: path)
-      return EntryContent(markdown: markdown, base: entry.link, withText: entry.description == nil)
+      var content = EntryContent(markdown: markdown, base: entry.link, withText: entry.description == nil)
+      content.matchesEntry = PostReader.digest(data) == entry.contentDigest
+      return content
     } catch {
       failures.withLock {
         $0.append(
           Diagnostic(.warning, path: path, "changed while the feeds were written; its content is left out"))
       }
-      return EntryContent(html: "", text: "")
+      var empty = EntryContent(html: "", text: "")
+      empty.matchesEntry = false
+      return empty
     }
   }
 }

@@ -5,6 +5,9 @@ internal import Locking
 /// Turns a post's CommonMark body into HTML the way GitHub does, keeping the raw HTML that
 /// real posts carry (tables, `<br>`, embeds).
 public enum MarkdownRenderer {
+  /// The version of cmark-gfm doing the rendering, as the library says it.
+  public static var libraryVersion: String { String(cString: cmark_version_string()) }
+
   // UNSAFE keeps raw HTML (without it cmark writes "raw HTML omitted"); FOOTNOTES adds
   // GitHub's `[^1]` notes; VALIDATE_UTF8 guards the C parser.
   private static let options = CMARK_OPT_UNSAFE | CMARK_OPT_FOOTNOTES | CMARK_OPT_VALIDATE_UTF8

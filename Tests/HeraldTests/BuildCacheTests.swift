@@ -103,6 +103,39 @@ import Testing
     #expect(try atom(site).contains("Beta"))
   }
 
+  /// A new post renders its own entry; the feed's other entries are taken as they were last
+  /// written. An edited post is rendered again, and entries that left the feeds are forgotten.
+  @Test func aNewPostRendersOneEntryAndTheOthersAreTakenAsWritten() throws {
+    let site = try TestSite(limit: 3)
+    for day in 1...4 { try site.post("p\(day).md", title: "Post \(day)", date: "2025-06-0\(day)T10:00:00Z") }
+    let cold = try site.herald("build", "--verbose")
+    #expect(cold.errors.contains("entries 3 rendered, 0 as kept"), "\(cold.errors)")
+    func kept() throws -> String {
+      try Program.run(
+        "/usr/bin/env", ["sqlite3", site.path("state/cache.sqlite"), "SELECT count(*) FROM entry_fragments"]
+      ).output.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+    #expect(try kept() == "3")
+
+    try site.post("p5.md", title: "Post 5", date: "2025-06-05T10:00:00Z")
+    let added = try site.herald("build", "--verbose")
+    #expect(added.errors.contains("entries 1 rendered, 2 as kept"), "\(added.errors)")
+    #expect(try kept() == "3")  // Post 2's entry left the feed, and the table.
+
+    try site.post("p4.md", title: "Post 4", date: "2025-06-04T10:00:00Z", body: "Words changed.")
+    let edited = try site.herald("build", "--verbose")
+    #expect(edited.errors.contains("entries 1 rendered, 2 as kept"), "\(edited.errors)")
+    #expect(try atom(site).contains("Words changed."))
+
+    // The same bytes as a build that had no cache at all.
+    let incremental = try atom(site)
+    try FileManager.default.removeItem(atPath: site.path("state"))
+    try FileManager.default.removeItem(atPath: site.path("public"))
+    let again = try site.herald("build")
+    #expect(again.status == 0, "\(again.errors)")
+    #expect(try atom(site) == incremental)
+  }
+
   @Test func aDamagedCacheIsRebuiltAndNeverAFailure() throws {
     let site = try TestSite()
     try site.post("a.md", title: "Alpha", date: "2025-06-01T10:00:00Z")
