@@ -5,6 +5,7 @@ import Posts
 /// `herald build`: writes every feed into the output folder.
 struct Build: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "build",
     abstract: "Write every feed into the output folder.")
 
   @OptionGroup var options: GlobalOptions

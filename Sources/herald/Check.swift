@@ -8,6 +8,7 @@ import Social
 /// which networks and accounts are on; writes nothing, sends nothing.
 struct Check: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "check",
     abstract: "Report every problem in the posts, configuration and credentials, and which accounts are on.",
     discussion: "Writes nothing and sends nothing; --online checks each account with a read-only call.")
 

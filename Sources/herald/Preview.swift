@@ -7,6 +7,7 @@ import Social
 /// `herald preview`: each post's feed entry and social posts, before anything is sent.
 struct Preview: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "preview",
     abstract: "Show each post's feed entry and social posts, with lengths and send times.")
 
   @OptionGroup var options: GlobalOptions

@@ -7,6 +7,7 @@ import Social
 /// `herald publish`: the cron job.
 struct Publish: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "publish",
     abstract: "Build the feeds, queue the social posts that are due, send what is due, ping the hub.")
 
   @OptionGroup var options: GlobalOptions

@@ -14,6 +14,7 @@ struct QueueCommand: ParsableCommand {
 
   struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "list",
       abstract: "Show the jobs, newest first: where each stands, when it is tried next, what fixes it.")
     @OptionGroup var options: GlobalOptions
     @Option(
@@ -61,6 +62,7 @@ struct QueueCommand: ParsableCommand {
 
   struct Retry: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "retry",
       abstract: "Send failed, cancelled or withdrawn jobs again at the next publish.",
       discussion: """
         The next publish checks each job against its post first, and composes it again from the \
@@ -81,7 +83,7 @@ struct QueueCommand: ParsableCommand {
   }
 
   struct Cancel: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Never send these jobs.")
+    static let configuration = CommandConfiguration(commandName: "cancel", abstract: "Never send these jobs.")
     @OptionGroup var options: GlobalOptions
     @OptionGroup var selection: JobSelection
     @Flag(help: "Print the jobs as JSON.") var json = false

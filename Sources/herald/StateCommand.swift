@@ -11,6 +11,7 @@ struct StateCommand: ParsableCommand {
 
   struct Migrate: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "migrate",
       abstract: "Copy the state to a PostgreSQL database or a state folder, and check the copy.",
       discussion: """
         Copies the queue, the entry ids and the Bluesky sessions of the configured state (the \
