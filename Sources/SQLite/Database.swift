@@ -40,6 +40,12 @@ public final class Database<Failure: Error>: SQLConnection {
     sqlite3_busy_timeout(handle, 5_000)
   }
 
+  /// Leaves the write-ahead log as it is when the connection closes, for SQLite to fold
+  /// into the database when it grows (every thousand pages) rather than at every close.
+  public func keepLogOnClose() {
+    _ = csqlite_no_checkpoint_on_close(handle)
+  }
+
   deinit {
     for statement in prepared.values { sqlite3_finalize(statement) }
     sqlite3_close_v2(handle)
