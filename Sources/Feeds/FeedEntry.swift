@@ -96,9 +96,9 @@ public struct EntryContent: Sendable, Equatable {
   public var html: String
   /// The opening of the visible text, whitespace collapsed (empty unless asked for).
   public var text: String
-  /// Whether it was made from the bytes the entry names (`FeedEntry.contentDigest`). Content
-  /// read from a file that changed since, or left empty because the file went, is written
-  /// but never kept for later runs (`EntryFragmentStore`).
+  /// Whether it is known to be made from the bytes the entry names (`FeedEntry.contentDigest`):
+  /// only content known so is kept for later runs (`EntryFragmentStore`). Content read from a
+  /// file that changed since, or left empty because the file went, is written, never kept.
   public var matchesEntry = true
 
   /// Content that is already rendered.

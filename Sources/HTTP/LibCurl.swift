@@ -3,7 +3,7 @@ import CCurl
 /// libcurl's library-wide set-up, run once by the first request. The library itself is
 /// loaded then too (`ccurl_load`), not at start-up: runs that send nothing never load it.
 ///
-/// It is never undone with `curl_global_cleanup`: FoundationNetworking may share the library.
+/// It is never undone with `curl_global_cleanup`: the library stays loaded until the process ends.
 private let globalInitResult: CURLcode = ccurl_global_init_all()
 
 /// The one place that starts libcurl.

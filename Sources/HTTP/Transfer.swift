@@ -25,7 +25,7 @@ final class Transfer: @unchecked Sendable {
 
   /// Checks the request and prepares an easy handle for it; nothing is sent yet.
   init(request: HTTPRequest, configuration: HTTPClient.Configuration) throws(HTTPError) {
-    try LibCurl.ensureInitialized(url: request.url)
+    // TargetURL starts libcurl first, should this be the first request.
     let target = try TargetURL(request.url)
     try Self.validate(request, userAgent: configuration.userAgent, url: target.redacted)
     guard let easy = ccurl_easy_init() else {

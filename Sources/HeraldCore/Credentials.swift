@@ -163,10 +163,4 @@ public struct Credentials: Sendable, CustomStringConvertible {
       }
     }
   }
-
-  /// Whether `url` may carry credentials: HTTP's one policy (https anywhere, plain http to
-  /// loopback only), which every request is held to as well.
-  public static func isAllowedEndpoint(_ url: String) -> Bool {
-    (try? URLPolicy.check(url)) != nil
-  }
 }

@@ -140,7 +140,9 @@ public enum FeedBuild {
     let stale = staleFeeds(plan, output: configuration.output, remembered: remembered)
 
     let started = ContinuousClock.now
-    let content = ContentSource(folder: configuration.posts.url, published: published)
+    let content = ContentSource(
+      folder: configuration.posts.url, published: published,
+      verifying: Set(plan.entriesWorthKeeping.map { plan.entries[$0].contentDigest }))
     let output = FeedOutput(folder: configuration.output.url, displayPath: configuration.output.displayPath)
     var written: [String: BuildCache.RememberedOutput] = [:]
     var outcome = try output.write(stale, of: plan, site: site, content: content.content, store: cache) {
@@ -223,9 +225,14 @@ final class ContentSource: Sendable {
   private let sources: [String: Post.Source]
   private let failures = Locked<[Diagnostic]>([])
 
-  /// The content of `published` posts, whose files are in `folder`.
-  init(folder: URL, published: [Post]) {
+  /// The content digests of the posts whose content may be kept as written: only theirs is
+  /// checked against the bytes read (a SHA-256 each), the others are never kept.
+  private let verifying: Set<String>
+
+  /// The content of `published` posts, whose files are in `folder`; `verifying` as above.
+  init(folder: URL, published: [Post], verifying: Set<String> = []) {
     self.folder = folder
+    self.verifying = verifying
     sources = Dictionary(
       published.map { ($0.contentDigest, $0.source) }, uniquingKeysWith: { first, _ in first })
   }
@@ -243,7 +250,8 @@ final class ContentSource: Sendable {
       let data = try Data(contentsOf: folder.appendingPathComponent(source.relativePath))
       let markdown = try PostReader.markdown(in: data, path: path)
       var content = EntryContent(markdown: markdown, base: entry.link, withText: entry.description == nil)
-      content.matchesEntry = PostReader.digest(data) == entry.contentDigest
+      content.matchesEntry =
+        verifying.contains(entry.contentDigest) && PostReader.digest(data) == entry.contentDigest
       return content
     } catch {
       failures.withLock {
