@@ -117,12 +117,18 @@ let package = Package(
       dependencies: ["CCurl", "Locking"],
       swiftSettings: swiftSettings
     ),
-    // libvips is loaded with dlopen when a picture is first read (its hundred libraries would
-    // slow every cron tick); its headers need only GLib's include paths (gobject-2.0).
-    .systemLibrary(
+    // CVips: libvips loaded with dlopen when a picture is first read (its hundred libraries
+    // would slow every cron tick). Its headers (libvips-dev) include GLib's, whose folders are
+    // named here rather than through pkg-config, which would also link GLib into every start.
+    .target(
       name: "CVips",
-      pkgConfig: "gobject-2.0",
-      providers: [.apt(["libvips-dev"])]
+      cSettings: [
+        .unsafeFlags([
+          "-isystem", "/usr/include/glib-2.0",
+          "-isystem", "/usr/lib/x86_64-linux-gnu/glib-2.0/include",
+          "-isystem", "/usr/lib/aarch64-linux-gnu/glib-2.0/include",
+        ])
+      ]
     ),
     // Images: a post's picture read (static folder or https), probed and resized to each
     // network's limits through libvips (the only CVips user), variants cached by digest.

@@ -226,14 +226,13 @@ public enum ImageProcessor {
 
   /// The first frame, shrunk to fit `side` × `side`, in sRGB, decoded into memory (the
   /// thumbnail's size, not the original's).
-  private static func decode(_ data: Data, side: Int) throws(ImageFailure) -> UnsafeMutablePointer<VipsImage>
-  {
-    var thumbnail: UnsafeMutablePointer<VipsImage>?
+  private static func decode(_ data: Data, side: Int) throws(ImageFailure) -> OpaquePointer {
+    var thumbnail: OpaquePointer?
     let status = data.withUnsafeBytes {
       cvips_thumbnail($0.baseAddress, $0.count, Int32(side), Int32(side), &thumbnail)
     }
     guard status == 0, let thumbnail else { throw lastError("cannot decode the image") }
-    var srgb: UnsafeMutablePointer<VipsImage>?
+    var srgb: OpaquePointer?
     defer { cvips_release(thumbnail) }
     guard cvips_srgb(thumbnail, &srgb) == 0, let srgb else { throw lastError("cannot convert its colours") }
     defer { cvips_release(srgb) }
@@ -242,7 +241,7 @@ public enum ImageProcessor {
   }
 
   private static func encode(
-    _ image: UnsafeMutablePointer<VipsImage>, as format: ImageFormat, quality: Int = 85
+    _ image: OpaquePointer, as format: ImageFormat, quality: Int = 85
   ) throws(ImageFailure) -> Data {
     var buffer: UnsafeMutableRawPointer?
     var length = 0
@@ -250,7 +249,7 @@ public enum ImageProcessor {
     if format == .png {
       status = cvips_png(image, &buffer, &length)
     } else if cvips_has_alpha(image) != 0 {
-      var flat: UnsafeMutablePointer<VipsImage>?
+      var flat: OpaquePointer?
       guard cvips_flatten_white(image, &flat) == 0, let flat else { throw lastError("cannot flatten it") }
       defer { cvips_release(flat) }
       status = cvips_jpeg(flat, Int32(quality), &buffer, &length)

@@ -3,8 +3,9 @@ import TestSupport
 import Testing
 
 /// libcurl and libpq, with the thirty libraries they bring, are loaded when a request or a
-/// PostgreSQL connection first needs them, not at start-up: a build, which every cron tick
-/// runs, never pays for them. The dynamic loader says what it loads (`LD_DEBUG=files`).
+/// PostgreSQL connection first needs them, and libvips with GLib when a picture is first
+/// read, not at start-up: a build, which every cron tick runs, never pays for them. The
+/// dynamic loader says what it loads (`LD_DEBUG=files`).
 @Suite(.serialized) struct LibraryLoadingTests {
   /// The libraries a run loaded, by file name (`libcurl.so.4`), from the loader's own account.
   static func loaded(_ run: ProgramResult) -> Set<String> {
@@ -18,6 +19,9 @@ import Testing
 
   static func isCurl(_ name: String) -> Bool { name.hasPrefix("libcurl.so") }
   static func isPostgres(_ name: String) -> Bool { name.hasPrefix("libpq.so") }
+  static func isPictureLibrary(_ name: String) -> Bool {
+    ["libvips.so", "libglib-2.0.so", "libgobject-2.0.so"].contains { name.hasPrefix($0) }
+  }
 
   /// A site with one post due, announced to a webhook at `hook`.
   static func siteAnnouncing(to hook: BlueskyXDeliveryTests.Peer) throws -> TestSite {
@@ -28,7 +32,7 @@ import Testing
     return site
   }
 
-  @Test func aBuildLoadsNeitherLibcurlNorLibpq() throws {
+  @Test func aBuildLoadsNeitherLibcurlNorLibpqNorLibvips() throws {
     let site = try TestSite()
     try site.post("zuul.md", title: "Zuul 12 is out", date: "2025-06-01T10:00:00Z")
     let run = try site.herald("build", environment: ["LD_DEBUG": "files"])
@@ -37,6 +41,7 @@ import Testing
     // The account is read: the libraries a build does need are in it.
     #expect(names.contains { $0.hasPrefix("libxml2.so") }, "\(names.sorted())")
     #expect(!names.contains(where: Self.isCurl), "\(names.sorted())")
+    #expect(!names.contains(where: Self.isPictureLibrary), "\(names.sorted())")
     if site.sharedState == nil { #expect(!names.contains(where: Self.isPostgres), "\(names.sorted())") }
   }
 

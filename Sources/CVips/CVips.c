@@ -1,16 +1,15 @@
-#ifndef CVIPS_SHIM_H
-#define CVIPS_SHIM_H
-
-#include <dlfcn.h>
-#include <vips/vips.h>
-
 // libvips is loaded with dlopen on first use, not linked: its hundred dependent libraries
 // cost every run some 40 ms and 20 MB to load, and most runs (a cron tick with nothing due,
-// a build) never touch a picture. Only Images/ImageProcessor.swift imports this module, so
-// the table below exists once.
+// a build) never touch a picture. GLib's few functions are found through libvips too: linking
+// GLib and GObject would load them, and what they load, at every start.
 //
 // libvips also takes its options as variadic NULL-terminated lists, which Swift can't call:
 // each operation Herald uses has one wrapper here with its options fixed.
+
+#include "CVips.h"
+
+#include <dlfcn.h>
+#include <vips/vips.h>
 
 /// The libvips functions Herald calls, found in the loaded library.
 typedef struct {
@@ -36,9 +35,14 @@ typedef struct {
     int (*get_n_pages)(VipsImage *);
     int (*get_page_height)(VipsImage *);
     gboolean (*hasalpha)(VipsImage *);
+    // GLib's, found through libvips (which depends on GLib): linking GLib and GObject would
+    // load them, and what they load, at every start.
+    guint (*log_set_handler)(const gchar *, GLogLevelFlags, GLogFunc, gpointer);
+    void (*object_unref)(gpointer);
+    void (*free)(gpointer);
 } cvips_functions;
 
-static inline cvips_functions *cvips_api(void) {
+static cvips_functions *cvips_api(void) {
     static cvips_functions functions;
     return &functions;
 }
@@ -49,10 +53,7 @@ static void cvips_quiet(const gchar *domain, GLogLevelFlags level, const gchar *
 #define CVIPS_LOAD(field, name)                                                                \
     if (!(*(void **)&api->field = dlsym(library, name))) return -2;
 
-/// Loads and starts libvips once: 0 when ready, -1 when the library is not installed, -2
-/// when it lacks a function, -3 when it would not start. No operation cache (a short run
-/// reads each image once); its warnings are not printed (Herald names the image itself).
-static inline int cvips_start(void) {
+int cvips_start(void) {
     void *library = dlopen("libvips.so.42", RTLD_NOW | RTLD_LOCAL);
     if (!library) library = dlopen("libvips.so", RTLD_NOW | RTLD_LOCAL);
     if (!library) return -1;
@@ -79,81 +80,67 @@ static inline int cvips_start(void) {
     CVIPS_LOAD(get_n_pages, "vips_image_get_n_pages")
     CVIPS_LOAD(get_page_height, "vips_image_get_page_height")
     CVIPS_LOAD(hasalpha, "vips_image_hasalpha")
+    CVIPS_LOAD(log_set_handler, "g_log_set_handler")
+    CVIPS_LOAD(object_unref, "g_object_unref")
+    CVIPS_LOAD(free, "g_free")
     // What VIPS_INIT checks: the library's ABI is the one these headers describe.
     if (api->version(3) - api->version(5) != VIPS_LIBRARY_CURRENT - VIPS_LIBRARY_AGE) return -2;
     if (api->init("herald") != 0) return -3;
-    g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO,
-                      cvips_quiet, NULL);
+    api->log_set_handler("VIPS", G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO,
+                         cvips_quiet, NULL);
     api->cache_set_max(0);
     api->cache_set_max_mem(0);
     api->cache_set_max_files(0);
     return 0;
 }
 
-/// The loader that reads `data` (`VipsForeignLoadPngBuffer`), or NULL.
-static inline const char *cvips_loader(const void *data, size_t length) {
+const char *cvips_loader(const void *data, size_t length) {
     return cvips_api()->find_load_buffer(data, length);
 }
 
-/// The image's header only (no pixels decoded): sequential access, failing on a truncated or
-/// damaged file rather than padding it.
-static inline VipsImage *cvips_header(const void *data, size_t length) {
+VipsImage *cvips_header(const void *data, size_t length) {
     return cvips_api()->new_from_buffer(data, length, "", "access", VIPS_ACCESS_SEQUENTIAL,
                                         "fail_on", VIPS_FAIL_ON_ERROR, NULL);
 }
 
-/// A copy no larger than `width` × `height` (aspect kept; never enlarged), decoded with
-/// shrink-on-load where the format allows, from the first page only.
-static inline int cvips_thumbnail(const void *data, size_t length, int width, int height,
-                                  VipsImage **out) {
+int cvips_thumbnail(const void *data, size_t length, int width, int height, VipsImage **out) {
     return cvips_api()->thumbnail_buffer((void *)data, length, out, width, "height", height,
                                          "size", VIPS_SIZE_DOWN, "fail_on", VIPS_FAIL_ON_ERROR,
                                          "option_string", "fail_on=error", NULL);
 }
 
-/// The image on a white background, for formats without transparency.
-static inline int cvips_flatten_white(VipsImage *in, VipsImage **out) {
+int cvips_flatten_white(VipsImage *in, VipsImage **out) {
     VipsArrayDouble *white = cvips_api()->array_double_newv(3, 255.0, 255.0, 255.0);
     int result = cvips_api()->flatten(in, out, "background", white, NULL);
     cvips_api()->area_unref((VipsArea *)white);
     return result;
 }
 
-/// JPEG at `quality`, metadata stripped (no camera serials or places leak to a network).
-static inline int cvips_jpeg(VipsImage *in, int quality, void **buffer, size_t *length) {
+int cvips_jpeg(VipsImage *in, int quality, void **buffer, size_t *length) {
     return cvips_api()->jpegsave_buffer(in, buffer, length, "Q", quality, "strip", TRUE,
                                         "optimize_coding", TRUE, "interlace", FALSE, NULL);
 }
 
-/// PNG, metadata stripped.
-static inline int cvips_png(VipsImage *in, void **buffer, size_t *length) {
+int cvips_png(VipsImage *in, void **buffer, size_t *length) {
     return cvips_api()->pngsave_buffer(in, buffer, length, "strip", TRUE, "compression", 9, NULL);
 }
 
-/// The image decoded into memory, so it can be encoded several times; NULL on a decode
-/// error (a truncated file).
-static inline VipsImage *cvips_decoded(VipsImage *in) { return cvips_api()->copy_memory(in); }
+VipsImage *cvips_decoded(VipsImage *in) { return cvips_api()->copy_memory(in); }
 
-/// The image in sRGB, 8 bits a band (CMYK and 16-bit inputs become what every network shows).
-static inline int cvips_srgb(VipsImage *in, VipsImage **out) {
+int cvips_srgb(VipsImage *in, VipsImage **out) {
     return cvips_api()->colourspace(in, out, VIPS_INTERPRETATION_sRGB, NULL);
 }
 
-/// The last error libvips recorded, and forgetting it.
-static inline const char *cvips_error(void) { return cvips_api()->error_buffer(); }
-static inline void cvips_error_clear(void) { cvips_api()->error_clear(); }
+const char *cvips_error(void) { return cvips_api()->error_buffer(); }
+void cvips_error_clear(void) { cvips_api()->error_clear(); }
 
-/// Header fields.
-static inline int cvips_width(VipsImage *image) { return cvips_api()->get_width(image); }
-static inline int cvips_height(VipsImage *image) { return cvips_api()->get_height(image); }
-static inline int cvips_pages(VipsImage *image) { return cvips_api()->get_n_pages(image); }
-static inline int cvips_page_height(VipsImage *image) { return cvips_api()->get_page_height(image); }
-static inline int cvips_has_alpha(VipsImage *image) { return cvips_api()->hasalpha(image) ? 1 : 0; }
+int cvips_width(VipsImage *image) { return cvips_api()->get_width(image); }
+int cvips_height(VipsImage *image) { return cvips_api()->get_height(image); }
+int cvips_pages(VipsImage *image) { return cvips_api()->get_n_pages(image); }
+int cvips_page_height(VipsImage *image) { return cvips_api()->get_page_height(image); }
+int cvips_has_alpha(VipsImage *image) { return cvips_api()->hasalpha(image) ? 1 : 0; }
 
-/// Drops the reference the caller holds.
-static inline void cvips_release(VipsImage *image) { g_object_unref(image); }
+void cvips_release(VipsImage *image) { cvips_api()->object_unref(image); }
 
-/// Frees a buffer libvips allocated.
-static inline void cvips_free(void *buffer) { g_free(buffer); }
+void cvips_free(void *buffer) { cvips_api()->free(buffer); }
 
-#endif
