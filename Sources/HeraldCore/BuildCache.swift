@@ -24,7 +24,7 @@ final class BuildCache {
   /// The file, below the state folder.
   static let fileName = "cache.sqlite"
   /// Bumped when the tables change; a cache of another version is emptied.
-  static let schemaVersion = 6
+  static let schemaVersion = 7
 
   let database: Database<SQLFailure>
   /// Whether the remembered posts were read with the current reader settings and Herald
@@ -156,7 +156,9 @@ final class BuildCache {
       CREATE TABLE outputs(path TEXT PRIMARY KEY, digest TEXT NOT NULL, device INTEGER NOT NULL,
         inode INTEGER NOT NULL, size INTEGER NOT NULL, modified INTEGER NOT NULL,
         changed INTEGER NOT NULL);
-      CREATE TABLE stamps(command TEXT PRIMARY KEY, stamp BLOB NOT NULL);
+      -- The last run's stamp of each command, found by its fingerprint: a run whose inputs
+      -- changed decodes none.
+      CREATE TABLE stamps(command TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, stamp BLOB NOT NULL);
       -- The entries of the subscription feeds as last written in each format, by a key naming
       -- everything they are made of (`EntryFragmentKeys`).
       CREATE TABLE entry_fragments(key BLOB PRIMARY KEY, atom BLOB NOT NULL, rss BLOB NOT NULL,
@@ -258,10 +260,12 @@ final class BuildCache {
 
   // MARK: - Stamps
 
-  /// The stamp the last run of `command` left, if any.
-  func stamp(_ command: String) -> RunStamp? {
+  /// The stamp the last run of `command` left, if its inputs had `fingerprint`.
+  func stamp(_ command: String, fingerprint: String) -> RunStamp? {
     var stamp: RunStamp?
-    try? database.forEachRow("SELECT stamp FROM stamps WHERE command = ?", [.text(command)]) { row in
+    try? database.forEachRow(
+      "SELECT stamp FROM stamps WHERE command = ? AND fingerprint = ?", [.text(command), .text(fingerprint)]
+    ) { row in
       stamp = try? JSONDecoder().decode(RunStamp.self, from: Data(row.blob(0)))
     }
     return stamp
@@ -274,7 +278,8 @@ final class BuildCache {
       return
     }
     _ = try? database.query(
-      "INSERT OR REPLACE INTO stamps VALUES (?, ?)", [.text(command), .blob(Array(data))])
+      "INSERT OR REPLACE INTO stamps VALUES (?, ?, ?)",
+      [.text(command), .text(stamp.fingerprint), .blob(Array(data))])
   }
 
   // MARK: - Signatures

@@ -72,8 +72,9 @@ public final class BuildSession {
 
   /// The last run's stamp for `command`, when it stands for this run.
   func reusableStamp(_ command: String, extra: [String] = []) -> RunStamp? {
-    guard let stamp = cache?.stamp(command),
-      stamp.holds(fingerprint: fingerprint(command, extra: extra), now: now, output: configuration.output.url)
+    let fingerprint = fingerprint(command, extra: extra)
+    guard let stamp = cache?.stamp(command, fingerprint: fingerprint),
+      stamp.holds(fingerprint: fingerprint, now: now, output: configuration.output.url)
     else { return nil }
     logger.debug("nothing changed since the last \(command) run")
     return stamp
