@@ -25,6 +25,27 @@ import Testing
     #expect(scan.diagnostics.isEmpty)
   }
 
+  /// A listing is in byte order, whatever the names: alike for sixteen bytes and more, one
+  /// the start of another, in capitals, or in UTF-8 (bytes above 0x7F after every ASCII one).
+  @Test func listsInByteOrder() throws {
+    let folder = try TemporaryFolder()
+    var generator = SeededGenerator(seed: 7)
+    let stems = [
+      "2024-05-12-openinfra-summit", "2024-05-12-openinfra-summit-asia", "2024-05-12-openinfra-summit-2",
+      "2024-05-12-openinfra-summiT", "a", "ab", "Zuul", "zuul", "ébauche", "émoji-🎉", "2024-—-a-good-year",
+      "15-years-with-openstack-why-i’m-excited", "post-1", "post-10", "post-2", "post-1-", "x\u{7F}",
+    ]
+    var names = stems.map { $0 + ".md" }
+    for _ in 0..<300 {
+      let length = Int.random(in: 1...24, using: &generator)
+      names.append(String((0..<length).map { _ in "ab-éZ0".randomElement(using: &generator)! }) + ".md")
+    }
+    for name in Set(names) { try folder.write("posts/\(name)", post(name)) }
+    let listing = try PostReader.listFolder(folder.url.appendingPathComponent("posts"), displayPath: "posts")
+    let expected = Set(names).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+    #expect(listing.files.map(\.relativePath) == expected)
+  }
+
   @Test func survivesLinkLoopsAndRefusesLinksOutside() throws {
     let folder = try TemporaryFolder()
     try folder.write("posts/a.md", post("A"))
