@@ -281,7 +281,7 @@ extension HeraldConfiguration {
         "'site.timezone' is not a time zone: '\(zoneName)' (try UTC or Europe/Paris)")
     }
     let language = try fields.string("language")
-    if let language, language.wholeMatch(of: /[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*/) == nil {
+    if let language, !LanguageTag.isWellFormed(language) {
       throw Diagnostic(
         .error, path: fields.path, line: fields.line(of: "language"),
         "'site.language' is not a language tag: '\(language)' (try en or en-GB)")
@@ -377,7 +377,7 @@ extension HeraldConfiguration {
     var prefixes: [String: String] = [:]
     for name in accounts.keys {
       let line = accounts.line(of: name)
-      guard name.wholeMatch(of: /[A-Za-z0-9][A-Za-z0-9_-]{0,40}/) != nil else {
+      guard Self.isAccountName(name) else {
         throw Diagnostic(
           .error, path: accounts.path, line: line,
           "'social.accounts.\(name)': an account name is letters, digits, '-' and '_'")
@@ -396,7 +396,7 @@ extension HeraldConfiguration {
       let credentials =
         try fields.string("credentials")
         ?? (name.uppercased().replacingOccurrences(of: "-", with: "_") + "_" + network.uppercased())
-      guard credentials.wholeMatch(of: /[A-Z][A-Z0-9_]*/) != nil else {
+      guard Self.isKeyPrefix(credentials) else {
         throw Diagnostic(
           .error, path: accounts.path, line: fields.line(of: "credentials"),
           "'social.accounts.\(name).credentials' must be a key prefix like OPENSTACK_MASTODON, not '\(credentials)'"
@@ -420,6 +420,29 @@ extension HeraldConfiguration {
           categories: categories.map { $0.lowercased() }, line: line))
     }
     return result
+  }
+
+  /// `[A-Za-z0-9][A-Za-z0-9_-]{0,40}`: an account's name, as it appears in keys and paths.
+  /// Checked by hand, as the others here: a regular expression is compiled on every run.
+  private static func isAccountName(_ name: String) -> Bool {
+    let bytes = Array(name.utf8)
+    guard let first = bytes.first, isLetterOrDigit(first), bytes.count <= 41 else { return false }
+    return bytes.dropFirst().allSatisfy {
+      isLetterOrDigit($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")
+    }
+  }
+
+  /// `[A-Z][A-Z0-9_]*`: a prefix of credentials keys.
+  private static func isKeyPrefix(_ prefix: String) -> Bool {
+    let bytes = Array(prefix.utf8)
+    guard let first = bytes.first, (0x41...0x5A).contains(first) else { return false }
+    return bytes.allSatisfy {
+      (0x41...0x5A).contains($0) || (0x30...0x39).contains($0) || $0 == UInt8(ascii: "_")
+    }
+  }
+
+  private static func isLetterOrDigit(_ byte: UInt8) -> Bool {
+    (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte)
   }
 
   /// A duration that must be longer than zero (a timeout, an age).

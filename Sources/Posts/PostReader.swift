@@ -93,7 +93,7 @@ public struct PostReader: Sendable {
     let language = try fields.string("lang").flatMap { raw -> String? in
       let tag = raw.trimmingWhitespace()
       guard !tag.isEmpty else { return nil }
-      guard tag.wholeMatch(of: /[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*/) != nil else {
+      guard LanguageTag.isWellFormed(tag) else {
         warnings.append(
           Diagnostic(
             .warning, path: path, line: fields.line(of: "lang"),

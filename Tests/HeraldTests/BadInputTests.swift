@@ -183,6 +183,30 @@ import Testing
       "herald.yml", "site:\n  title: Blog\n  url: https://openinfra.org\n  timezone: Mars/Olympus\n")
     #expect(
       try site.herald("build").errors.hasPrefix("herald.yml:4: error: 'site.timezone' is not a time zone"))
+    // The checks written by hand, not as regular expressions: each names its line.
+    let base = "site:\n  title: Blog\n  url: https://openinfra.org\n"
+    for (yaml, error) in [
+      ("  language: en_GB\n", "herald.yml:4: error: 'site.language' is not a language tag: 'en_GB'"),
+      (
+        "social:\n  accounts:\n    open/stack:\n      network: mastodon\n",
+        "herald.yml:6: error: 'social.accounts.open/stack': an account name is letters, digits"
+      ),
+      (
+        "social:\n  accounts:\n    openstack:\n      network: mastodon\n      credentials: OpenStack\n",
+        "herald.yml:8: error: 'social.accounts.openstack.credentials' must be a key prefix"
+      ),
+    ] {
+      try site.folder.write("herald.yml", base + yaml)
+      let run = try site.herald("build")
+      #expect(run.status == 2)
+      #expect(run.errors.hasPrefix(error), "\(run.errors)")
+    }
+    try site.folder.write(
+      "herald.yml",
+      base + "  language: zh-Hant-TW\nsocial:\n  accounts:\n    open_stack-2:\n      network: mastodon\n"
+        + "      credentials: OPEN_STACK_2\n")
+    let valid = try site.herald("build")
+    #expect(valid.status == 0, "\(valid.errors)")
     try site.folder.write("herald.yml", "site: [a, b]\n")
     #expect(try site.herald("check").status == 2)
     #expect(try site.herald("build", "--config", "missing.yml").status == 2)

@@ -243,4 +243,25 @@ import Testing
     let html = try html(text)
     #expect(html.contains("]]&gt;") && html.contains("\u{1B}"))
   }
+
+  /// `lang` takes the shape `[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*`, checked without a regular
+  /// expression; anything else is a warning and the site's language.
+  @Test func languageTagsHaveTheirShape() throws {
+    for tag in ["en", "EN", "pt-BR", "zh-Hant-TW", "ast", "de-1996", "sr-Latn-abcdefgh"] {
+      #expect(LanguageTag.isWellFormed(tag), "\(tag)")
+    }
+    for tag in ["e", "engl", "en-", "-en", "en--GB", "en-abcdefghi", "en_GB", "é", "en GB", "1a", ""] {
+      #expect(!LanguageTag.isWellFormed(tag), "\(tag)")
+    }
+    var warnings: [Diagnostic] = []
+    let post = try read(
+      "---\ntitle: T\ndate: 2025-01-01\nlang: en_GB\n---\nBody\n", warnings: &warnings)
+    #expect(post.language == nil)
+    #expect(
+      warnings.map(\.description) == [
+        "posts/example-post.md:4: warning: 'lang' (en_GB) is not a language tag like en or pt-BR; the site's language is used"
+      ])
+    #expect(try read("---\ntitle: T\ndate: 2025-01-01\nlang: ' pt-BR '\n---\nBody\n").language == "pt-BR")
+  }
+
 }
