@@ -98,46 +98,51 @@ public struct EntryIDRegistry: Sendable, Equatable {
 
     /// The document's bytes, with the count of published posts.
     func finished(published: Int?) -> Data {
-      Self.document(published: published, ids: entries[...], more: [])
+      entries.withUnsafeBytes { Self.document(published: published, ids: $0, more: []) }
     }
 
     /// `old`, a document in this layout, with the ids added here after its own (none of
     /// which it may hold) and the count of published posts; nil when `old` is in another
-    /// layout (written by an older Herald), to be written whole instead.
+    /// layout (written by an older Herald), to be written whole instead. The old ids are
+    /// copied once, as bytes: a large archive's document is megabytes.
     func appending(to old: Data, published: Int?) -> Data? {
-      let bytes = [UInt8](old)
-      let head = Array("{\n  \"version\" : 1,\n".utf8)
-      let idsStart = Array("  \"ids\" : {".utf8)
-      guard bytes.starts(with: head), bytes.count >= head.count + idsStart.count + Self.end.count,
-        bytes.suffix(Self.end.count).elementsEqual(Self.end)
-      else { return nil }
-      var position = head.count
-      let publishedKey = Array("  \"published\" : ".utf8)
-      if bytes[position...].starts(with: publishedKey) {
-        guard let newline = bytes[position...].firstIndex(of: UInt8(ascii: "\n")) else { return nil }
-        position = newline + 1
+      old.withUnsafeBytes { raw -> Data? in
+        let bytes = raw.bindMemory(to: UInt8.self)
+        let head = Array("{\n  \"version\" : 1,\n".utf8)
+        let idsStart = Array("  \"ids\" : {".utf8)
+        guard bytes.starts(with: head), bytes.count >= head.count + idsStart.count + Self.end.count,
+          bytes.suffix(Self.end.count).elementsEqual(Self.end)
+        else { return nil }
+        var position = head.count
+        let publishedKey = Array("  \"published\" : ".utf8)
+        if bytes[position...].starts(with: publishedKey) {
+          guard let newline = bytes[position...].firstIndex(of: UInt8(ascii: "\n")) else { return nil }
+          position = newline + 1
+        }
+        guard bytes[position...].starts(with: idsStart) else { return nil }
+        let ids = UnsafeRawBufferPointer(
+          rebasing: raw[(position + idsStart.count)..<(raw.count - Self.end.count)])
+        guard !ids.isEmpty else { return finished(published: published) }
+        return Self.document(
+          published: published, ids: ids,
+          more: entries.isEmpty ? [] : Self.nextEntry + entries.dropFirst(Self.firstEntry.count))
       }
-      guard bytes[position...].starts(with: idsStart) else { return nil }
-      let ids = bytes[(position + idsStart.count)..<(bytes.count - Self.end.count)]
-      guard !ids.isEmpty else { return finished(published: published) }
-      return Self.document(
-        published: published, ids: ids,
-        more: entries.isEmpty ? [] : Self.nextEntry + entries.dropFirst(Self.firstEntry.count))
     }
 
     private static let firstEntry = Array("\n    ".utf8)
     private static let nextEntry = Array(",\n    ".utf8)
     private static let end = Array("\n  }\n}".utf8)
 
-    private static func document(published: Int?, ids: ArraySlice<UInt8>, more: [UInt8]) -> Data {
-      var bytes = Array("{\n  \"version\" : 1,\n".utf8)
-      if let published { bytes.append(contentsOf: "  \"published\" : \(published),\n".utf8) }
-      bytes.append(contentsOf: "  \"ids\" : {".utf8)
-      bytes.reserveCapacity(bytes.count + ids.count + more.count + end.count)
-      bytes.append(contentsOf: ids)
-      bytes.append(contentsOf: more)
-      bytes.append(contentsOf: end)
-      return Data(bytes)
+    private static func document(published: Int?, ids: UnsafeRawBufferPointer, more: [UInt8]) -> Data {
+      var head = Array("{\n  \"version\" : 1,\n".utf8)
+      if let published { head.append(contentsOf: "  \"published\" : \(published),\n".utf8) }
+      head.append(contentsOf: "  \"ids\" : {".utf8)
+      var document = Data(capacity: head.count + ids.count + more.count + end.count)
+      document.append(contentsOf: head)
+      document.append(ids.assumingMemoryBound(to: UInt8.self))
+      document.append(contentsOf: more)
+      document.append(contentsOf: end)
+      return document
     }
 
     /// `text` as a JSON string: quotes, backslashes and control characters escaped.

@@ -110,12 +110,14 @@ struct RunStamp: Codable {
     bytes.reserveCapacity(listing.files.count * 80)
     let now = BuildCache.clock()
     for file in listing.files {
-      bytes.append(contentsOf: file.relativePath.utf8)
+      // Appended from buffers (a copy each), not element by element.
+      var path = file.relativePath
+      path.withUTF8 { bytes.append(contentsOf: $0) }
       bytes.append(0xFF)
       let signature = BuildCache.trusted(file.signature, now: now)
       withUnsafeBytes(
         of: (signature.device, signature.inode, signature.size, signature.modified, signature.changed)
-      ) { bytes.append(contentsOf: $0) }
+      ) { bytes.append(contentsOf: $0.assumingMemoryBound(to: UInt8.self)) }
     }
     var digest = FieldDigest()
     digest.add(bytes: bytes)
