@@ -48,6 +48,11 @@ final class BuildCache {
   /// skipped rather than tried and refused.
   let readOnly: Bool
 
+  /// The post files the cache has rows for, read while the posts folder was being listed
+  /// (`readIndexAhead`), until the first `indexedFiles()` takes them. Any change to the rows
+  /// drops them.
+  var indexReadAhead: IndexedFiles?
+
   private init(database: Database<SQLFailure>, postsAreCurrent: Bool, readOnly: Bool) {
     self.database = database
     self.readOnly = readOnly
@@ -192,6 +197,58 @@ final class BuildCache {
   }
 
   // MARK: - Posts
+
+  /// The paths and signatures of the post files the cache has rows for, in path order, kept
+  /// as bytes: a large archive has a hundred thousand, and a String for each costs more than
+  /// the comparison they are for.
+  struct IndexedFiles: Sendable {
+    /// The paths' bytes, one after the other; the n-th ends at `ends[n]`.
+    private var bytes: [UInt8] = []
+    private var ends: [Int] = []
+    /// The n-th path's signature.
+    private(set) var signatures: [FileSignature] = []
+
+    var count: Int { ends.count }
+
+    mutating func append(path: UnsafeBufferPointer<UInt8>, signature: FileSignature) {
+      bytes.append(contentsOf: path)
+      ends.append(bytes.count)
+      signatures.append(signature)
+    }
+
+    /// Runs `body` on the n-th path's bytes.
+    func withPath<T>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+      let start = index == 0 ? 0 : ends[index - 1]
+      return try bytes.withUnsafeBufferPointer {
+        try body(UnsafeBufferPointer(rebasing: $0[start..<ends[index]]))
+      }
+    }
+
+    /// The n-th path.
+    func path(_ index: Int) -> String { withPath(index) { String(decoding: $0, as: UTF8.self) } }
+  }
+
+  /// Every post file the cache has a row for; the rows read ahead, when they were.
+  func indexedFiles() throws(SQLFailure) -> IndexedFiles {
+    if let ahead = indexReadAhead {
+      indexReadAhead = nil
+      return ahead
+    }
+    var files = IndexedFiles()
+    try database.forEachRow(
+      "SELECT path, device, inode, size, modified, changed FROM posts INDEXED BY posts_by_signature ORDER BY path"
+    ) { row in
+      let signature = Self.signature(row, from: 1)
+      row.withText(0) { files.append(path: $0, signature: signature) }
+    }
+    return files
+  }
+
+  /// Reads `indexedFiles()` now, for the run's first refresh: called while the posts folder
+  /// is listed, which waits on the kernel with a core to spare.
+  func readIndexAhead() {
+    indexReadAhead = try? indexedFiles()
+  }
 
   /// The remembered post files read with the current settings, by path below the posts folder.
   func rememberedPosts() -> [String: RememberedPost] {

@@ -1,4 +1,5 @@
 public import Foundation
+internal import Locking
 public import Logging
 public import Posts
 
@@ -32,13 +33,24 @@ public final class BuildSession {
     self.now = now
     self.logger = logger
     let started = ContinuousClock.now
+    // The cache is opened, and its rows of post files read, while the folder is listed: the
+    // listing waits on the kernel's `stat`s (most of a large archive's run), leaving a core.
+    // The site's lock keeps other runs from changing the rows meanwhile.
+    let opened = Locked<BuildCache?>(nil)
+    let opening = DispatchGroup()
+    DispatchQueue.global().async(group: opening) {
+      let cache = BuildCache.open(
+        state: configuration.state, settings: Workspace.cacheSettings(configuration),
+        readOnly: use == .readOnly, logger: logger)
+      if let cache, !cache.readOnly { cache.readIndexAhead() }
+      opened.withLock { $0 = cache }
+    }
+    defer { opening.wait() }
     listing = try Workspace.listing(configuration)
     logger.debug(
       "listed \(listing.files.count) post files in \((ContinuousClock.now - started).milliseconds)")
-    cache = BuildCache.open(
-      state: configuration.state, settings: Workspace.cacheSettings(configuration),
-      readOnly: use == .readOnly,
-      logger: logger)
+    opening.wait()
+    cache = opened.withLock { $0 }
   }
 
   /// Reads the posts (those the cache remembers unchanged from the cache).

@@ -94,22 +94,21 @@ struct PostIndex {
     var next = 0
     // Both in path order: one pass over the rows, none of their posts decoded.
     var edited: [(file: Int, path: String)] = []
-    try cache.database.forEachRow(
-      "SELECT path, device, inode, size, modified, changed FROM posts INDEXED BY posts_by_signature ORDER BY path"
-    ) { row in
+    let indexed = try cache.indexedFiles()
+    for row in 0..<indexed.count {
       // Compared as bytes: a String for each of a hundred thousand rows costs more than the rest.
-      let known = row.withText(0) { path in
+      let known = indexed.withPath(row) { path in
         while next < files.count, Self.order(files[next].relativePath, path) < 0 {
           changed.append((next, nil))
           next += 1
         }
         return next < files.count && Self.order(files[next].relativePath, path) == 0
       }
-      guard known == true else {
-        if let path = row.text(0) { gone.append(path) }
-        return
+      guard known else {
+        gone.append(indexed.path(row))
+        continue
       }
-      if BuildCache.signature(row, from: 1) != files[next].signature {
+      if indexed.signatures[row] != files[next].signature {
         edited.append((next, files[next].relativePath))
       }
       next += 1

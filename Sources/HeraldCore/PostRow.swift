@@ -61,6 +61,7 @@ extension BuildCache {
   /// Keeps `rows` by path, in place of what was kept for those paths. Their claimed ids are
   /// worked out by `claim()`.
   func remember(_ rows: some Sequence<(path: String, row: PostRow)>) throws(SQLFailure) {
+    indexReadAhead = nil
     for (path, row) in rows {
       try database.query("DELETE FROM post_categories WHERE path = ?", [.text(path)])
       let columns = row.columns
@@ -83,6 +84,7 @@ extension BuildCache {
 
   /// Forgets the post files at `paths`.
   func forget(_ paths: some Sequence<String>) throws(SQLFailure) {
+    indexReadAhead = nil
     for path in paths {
       try database.query("DELETE FROM posts WHERE path = ?", [.text(path)])
       try database.query("DELETE FROM post_archives WHERE path = ?", [.text(path)])
@@ -92,6 +94,7 @@ extension BuildCache {
 
   /// Keeps a new `signature` for the file at `path`, whose bytes are the same as before.
   func touch(_ path: String, signature: FileSignature) throws(SQLFailure) {
+    indexReadAhead = nil
     try database.query(
       "UPDATE posts SET device = ?, inode = ?, size = ?, modified = ?, changed = ? WHERE path = ?",
       Self.values(Self.trusted(signature)) + [.text(path)])
