@@ -160,6 +160,7 @@ enum PostFolder {
     var diagnostics: [Diagnostic] = []
     var visited: Set<String> = [root]
     var pending: [(real: String, relative: String)] = [(root, "")]
+    var listedSubfolders = false
     while let (directory, relative) = pending.popLast() {
       guard let entries = scan(directory, relative: relative, root: root, displayPath: displayPath) else {
         diagnostics.append(
@@ -181,10 +182,13 @@ enum PostFolder {
         }
       }
       pending.append(contentsOf: subfolders.reversed())
+      listedSubfolders = listedSubfolders || !subfolders.isEmpty
     }
-    let inOrder = zip(files, files.dropFirst()).allSatisfy {
-      PostListing.precedes($0.relativePath, $1.relativePath)
-    }
+    // One folder's files are in order already; with subfolders, `b.md` comes before `b/a.md`
+    // in byte order, though `b/` was listed after the files beside it.
+    let inOrder =
+      !listedSubfolders
+      || zip(files, files.dropFirst()).allSatisfy { PostListing.precedes($0.relativePath, $1.relativePath) }
     return (
       inOrder ? files : files.sorted { PostListing.precedes($0.relativePath, $1.relativePath) }, diagnostics
     )
@@ -212,13 +216,11 @@ enum PostFolder {
     var buffer: [CChar] = []
     var offsets: [Int] = []
     while let entry = readdir(stream) {
-      withUnsafeBytes(of: &entry.pointee.d_name) { bytes in
-        guard let first = bytes.first, first != UInt8(ascii: "."), first != 0 else { return }
+      withUnsafeBytes(of: &entry.pointee.d_name) { raw in
+        let name = raw.bindMemory(to: CChar.self)
+        guard let first = name.first, first != CChar(UInt8(ascii: ".")), first != 0 else { return }
         offsets.append(buffer.count)
-        for byte in bytes {
-          buffer.append(CChar(bitPattern: byte))
-          if byte == 0 { break }
-        }
+        buffer.append(contentsOf: UnsafeBufferPointer(rebasing: name[...strlen(name.baseAddress!)]))
       }
     }
     let names = buffer

@@ -44,6 +44,13 @@ import Testing
     let listing = try PostReader.listFolder(folder.url.appendingPathComponent("posts"), displayPath: "posts")
     let expected = Set(names).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
     #expect(listing.files.map(\.relativePath) == expected)
+
+    // With subfolders too: `b.md` comes before `b/a.md`, though `b/` is listed after it.
+    for name in ["b.md", "b/a.md", "b/c/d.md", "b-c.md", "a/z.md", "c.md"] {
+      try folder.write("nested/\(name)", post(name))
+    }
+    let nested = try PostReader.listFolder(folder.url.appendingPathComponent("nested"), displayPath: "nested")
+    #expect(nested.files.map(\.relativePath) == ["a/z.md", "b-c.md", "b.md", "b/a.md", "b/c/d.md", "c.md"])
   }
 
   @Test func survivesLinkLoopsAndRefusesLinksOutside() throws {
