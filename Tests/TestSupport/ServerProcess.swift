@@ -13,6 +13,10 @@ public final class ServerProcess: @unchecked Sendable {
   public var baseURL: String { "http://127.0.0.1:\(port)" }
   private let process: Process
   private let log: URL
+  /// The server's own temporary folder (its `TMPDIR`), removed with it: mastodon-mock keeps a
+  /// database and media files there even with `--in-memory`, and leaves them behind when it
+  /// is stopped.
+  private let scratch: URL
 
   /// Starts `arguments` (its `{port}` replaced by a free port) and waits until the port
   /// accepts connections.
@@ -22,9 +26,12 @@ public final class ServerProcess: @unchecked Sendable {
     process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = arguments.map { $0.replacingOccurrences(of: "{port}", with: String(port)) }
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    log = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "herald-server-\(UUID().uuidString).log")
+    let name = "herald-server-\(UUID().uuidString)"
+    scratch = FileManager.default.temporaryDirectory.appendingPathComponent(name)
+    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    process.environment = ProcessInfo.processInfo.environment.merging(["TMPDIR": scratch.path]) { $1 }
+      .merging(environment) { $1 }
+    log = FileManager.default.temporaryDirectory.appendingPathComponent(name + ".log")
     _ = FileManager.default.createFile(atPath: log.path, contents: nil)
     let handle = try FileHandle(forWritingTo: log)
     process.standardOutput = handle
@@ -45,6 +52,7 @@ public final class ServerProcess: @unchecked Sendable {
   deinit {
     stop()
     try? FileManager.default.removeItem(at: log)
+    try? FileManager.default.removeItem(at: scratch)
   }
 
   /// What the server printed.
