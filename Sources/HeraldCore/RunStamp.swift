@@ -103,24 +103,43 @@ struct RunStamp: Codable {
   }
 
   /// The digest of every post file's name and `stat` (one changed too recently to be trusted
-  /// never matches) and of the listing's problems: made once per run, in one buffer, since a
-  /// large archive has a hundred thousand files.
+  /// never matches) and of the listing's problems. A large archive has a hundred thousand
+  /// files: each record is stored into a buffer that is hashed whenever it is full, rather
+  /// than appended, field by field, to one of megabytes.
   static func digest(of listing: PostListing) -> String {
-    var bytes: [UInt8] = []
-    bytes.reserveCapacity(listing.files.count * 80)
-    let now = BuildCache.clock()
-    for file in listing.files {
-      // Appended from buffers (a copy each), not element by element.
-      var path = file.relativePath
-      path.withUTF8 { bytes.append(contentsOf: $0) }
-      bytes.append(0xFF)
-      let signature = BuildCache.trusted(file.signature, now: now)
-      withUnsafeBytes(
-        of: (signature.device, signature.inode, signature.size, signature.modified, signature.changed)
-      ) { bytes.append(contentsOf: $0.assumingMemoryBound(to: UInt8.self)) }
-    }
     var digest = FieldDigest()
-    digest.add(bytes: bytes)
+    let now = BuildCache.clock()
+    let capacity = 1 << 16
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 8)
+    defer { buffer.deallocate() }
+    var used = 0
+    for file in listing.files {
+      var path = file.relativePath
+      let signature = BuildCache.trusted(file.signature, now: now)
+      let fields = (signature.device, signature.inode, signature.size, signature.modified, signature.changed)
+      path.withUTF8 { name in
+        let size = name.count + 1 + MemoryLayout.size(ofValue: fields)
+        if used + size > capacity {
+          digest.add(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[..<used]))
+          used = 0
+        }
+        guard size <= capacity else {  // a name longer than the buffer: hashed as it is
+          digest.add(contentsOf: UnsafeRawBufferPointer(name))
+          digest.add(raw: UInt8(0xFF))
+          digest.add(raw: fields)
+          return
+        }
+        UnsafeMutableRawBufferPointer(rebasing: buffer[used...]).copyMemory(
+          from: UnsafeRawBufferPointer(name))
+        buffer[used + name.count] = 0xFF
+        used += name.count + 1
+        withUnsafeBytes(of: fields) {
+          UnsafeMutableRawBufferPointer(rebasing: buffer[used...]).copyMemory(from: $0)
+        }
+        used += MemoryLayout.size(ofValue: fields)
+      }
+    }
+    digest.add(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[..<used]))
     digest.add(listing.diagnostics.map(\.description))
     return digest.hex
   }

@@ -41,6 +41,11 @@ public struct FieldDigest {
     bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
   }
 
+  /// Adds the bytes `buffer` points to.
+  public mutating func add(contentsOf buffer: UnsafeRawBufferPointer) {
+    hasher.update(bufferPointer: buffer)
+  }
+
   /// Adds the bytes of `value` (a tuple of integers) as they are in memory.
   public mutating func add<T>(raw value: T) {
     withUnsafeBytes(of: value) { hasher.update(bufferPointer: $0) }
