@@ -45,11 +45,11 @@ public final class BuildSession {
       if let cache, !cache.readOnly { cache.readIndexAhead() }
       opened.withLock { $0 = cache }
     }
-    defer { opening.wait() }
-    listing = try Workspace.listing(configuration)
-    logger.debug(
-      "listed \(listing.files.count) post files in \((ContinuousClock.now - started).milliseconds)")
+    let listed = Result { () throws(Diagnostic) in try Workspace.listing(configuration) }
+    let listingTime = ContinuousClock.now - started
     opening.wait()
+    listing = try listed.get()
+    logger.debug("listed \(listing.files.count) post files in \(listingTime.milliseconds)")
     cache = opened.withLock { $0 }
   }
 
