@@ -96,13 +96,14 @@ import Testing
     let database = try PostgresServer.shared.makeDatabase()
     let posts = 12
     let runners = try (0..<10).map { _ in try runner(mastodon, database: database, posts: posts) }
-    // Failures the runners must ride out: two 503s, a hung request (past the 2 s timeout, and
-    // stored by the server all the same), then every post slow enough to be killed mid-send.
+    // Failures the runners must ride out: two 503s, a hung request (answered after 4 s, past
+    // the 2 s timeout, and stored by the server all the same), then every post slow enough to
+    // be killed mid-send.
     try mastodon.fault(
       #"{"match": {"methods": ["POST"], "path": "/api/v1/statuses"}, "effect": {"type": "status", "status": 503}, "count": 2}"#
     )
     try mastodon.fault(
-      #"{"match": {"methods": ["POST"], "path": "/api/v1/statuses"}, "effect": {"type": "timeout", "delay_ms": 4000}, "count": 1}"#
+      #"{"match": {"methods": ["POST"], "path": "/api/v1/statuses"}, "effect": {"type": "latency", "delay_ms": 4000}, "count": 1}"#
     )
     try mastodon.fault(
       #"{"match": {"methods": ["POST"], "path": "/api/v1/statuses"}, "effect": {"type": "latency", "delay_ms": 120}}"#
@@ -129,12 +130,27 @@ import Testing
     #expect(outcomes.allSatisfy { [0, 1, 75].contains($0) }, "\(outcomes)")
     #expect(outcomes.contains(75), "runners started together found the lock held")
 
-    let clean = try publish(runners[0], now: "2025-06-20T12:00:00Z")
-    #expect(clean.status == 0, "\(clean.errors)")
+    // Cron goes on. Which faults the rounds met depends on who held the lock and when the
+    // kills fell (a round whose holder is killed before it sends meets none), so some may be
+    // left for these runs: each rides them out, and the queue settles within a few.
+    var hour = 12
+    func settled() throws -> Bool {
+      let list = try jobs(runners[hour % runners.count])
+      return list.count == posts && list.allSatisfy { $0["state"] as? String == "sent" }
+    }
+    while try !settled(), hour < 18 {
+      let run = try publish(runners[hour % runners.count], now: "2025-06-20T\(hour):00:00Z")
+      #expect(run.status == 0, "\(run.errors)")
+      hour += 1
+    }
+    // The hung request, if a run met it, is stored 4 s after it came: only then is the count
+    // final.
+    sleep(5)
     try expectEachPostOnce(mastodon, posts: posts)
-    let jobs = try jobs(runners[7])
-    #expect(jobs.count == posts)
-    #expect(jobs.allSatisfy { $0["state"] as? String == "sent" }, "\(jobs.map { $0["state"] ?? "" })")
+    let settledJobs = try jobs(runners[7])
+    #expect(settledJobs.count == posts)
+    #expect(
+      settledJobs.allSatisfy { $0["state"] as? String == "sent" }, "\(settledJobs.map { $0["state"] ?? "" })")
   }
 
   @Test func theDatabaseRestartedMidRunLosesNothingAndDuplicatesNothing() throws {
