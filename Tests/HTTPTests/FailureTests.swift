@@ -28,7 +28,9 @@ struct FailureTests {
     }
     let elapsed = ContinuousClock.now - start
     #expect(error.kind == .timeout)
-    #expect(elapsed >= .milliseconds(900) && elapsed < .seconds(5), "\(elapsed)")
+    // The server never answers: only the timeout ends the request (a loaded machine may add
+    // a few seconds).
+    #expect(elapsed >= .milliseconds(900) && elapsed < .seconds(10), "\(elapsed)")
     #expect(error.url == server.url("/feed"))
     Self.expectNoSecrets(error)
   }

@@ -39,7 +39,7 @@ import Testing
   func site(credentials: String) throws -> TestSite {
     let site = try TestSite(
       extraSite:
-        "social:\n  announce_since: 2025-01-01T00:00:00Z\n  max_age: 7d\n  min_interval: 0s\nhttp:\n  timeout: 3s"
+        "social:\n  announce_since: 2025-01-01T00:00:00Z\n  max_age: 7d\n  min_interval: 0s\nhttp:\n  timeout: 10s"
     )
     try site.post(
       "zuul.md", title: "Zuul 12 is out", date: "2025-06-01T10:00:00Z",

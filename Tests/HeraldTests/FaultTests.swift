@@ -6,7 +6,7 @@ import Testing
 @Suite(.serialized) struct FaultTests {
   func site() throws -> TestSite {
     let site = try TestSite(
-      extraSite: "social:\n  announce_since: 2025-01-01T00:00:00Z\n  max_age: 7d\nhttp:\n  timeout: 3s")
+      extraSite: "social:\n  announce_since: 2025-01-01T00:00:00Z\n  max_age: 7d\nhttp:\n  timeout: 10s")
     try site.post("a.md", title: "A", date: "2025-06-01T10:00:00Z")
     return site
   }
@@ -39,7 +39,7 @@ import Testing
     holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     holder.arguments = [
       "python3", "-c",
-      "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], isolation_level=None); c.execute('BEGIN EXCLUSIVE'); print('locked', flush=True); time.sleep(12)",
+      "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], isolation_level=None); c.execute('BEGIN EXCLUSIVE'); print('locked', flush=True); time.sleep(600)",
       site.path("state/queue.sqlite"),
     ]
     let pipe = Pipe()

@@ -23,7 +23,7 @@ import Testing
       min_interval: \(minInterval)
     \(extra)
     http:
-      timeout: 3s
+      timeout: 10s
     """
   }
 

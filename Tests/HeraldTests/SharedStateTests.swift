@@ -14,8 +14,10 @@ import Testing
   typealias Mastodon = MastodonDeliveryTests.Mastodon
 
   /// A site in a folder of its own whose state is `database`, announcing `posts` posts (all
-  /// due by 2025-06-20) to `mastodon`; every such site has the same posts.
-  func runner(_ mastodon: Mastodon, database: String, posts: Int) throws -> TestSite {
+  /// due by 2025-06-20) to `mastodon`; every such site has the same posts. The HTTP timeout is
+  /// generous (a loaded machine can be slow to answer) unless a test waits for it to pass.
+  func runner(_ mastodon: Mastodon, database: String, posts: Int, timeout: String = "10s") throws -> TestSite
+  {
     let site = try TestSite(
       extraSite: """
         social:
@@ -25,7 +27,7 @@ import Testing
           max_per_run: 0
           min_interval: 0s
         http:
-          timeout: 2s
+          timeout: \(timeout)
         """)
     site.sharedState = database
     for number in 1...posts {
@@ -95,7 +97,9 @@ import Testing
     let mastodon = try Mastodon()
     let database = try PostgresServer.shared.makeDatabase()
     let posts = 12
-    let runners = try (0..<10).map { _ in try runner(mastodon, database: database, posts: posts) }
+    let runners = try (0..<10).map { _ in
+      try runner(mastodon, database: database, posts: posts, timeout: "2s")
+    }
     // Failures the runners must ride out: two 503s, a hung request (answered after 4 s, past
     // the 2 s timeout, and stored by the server all the same), then every post slow enough to
     // be killed mid-send.

@@ -17,7 +17,7 @@ import Testing
     let site = try TestSite(
       extraSite:
         "social:\n  announce_since: 2025-01-01T00:00:00Z\n  max_age: 7d\n  max_per_run: 0\n  min_interval: 0s\n"
-        + "  category_hashtags:\n    Zuul: \"#Zuul\"\nhttp:\n  timeout: 3s")
+        + "  category_hashtags:\n    Zuul: \"#Zuul\"\nhttp:\n  timeout: 10s")
     for index in 1...posts {
       try site.post(
         "post-\(index).md", title: "Zuul \(index) is out 🎉🎉", date: "2025-06-01T10:0\(index):00Z",
